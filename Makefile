@@ -1,0 +1,64 @@
+# Portal Koperasi: `make run` serves the demo city, `make test` runs the whole suite.
+# Both set everything up first and reuse what is already there.
+# DATABASE_URL=postgres://… switches both to PostgreSQL (default: SQLite under var/).
+
+SHELL := /bin/bash
+VENV := .venv
+PY := $(VENV)/bin/python
+MANAGE := $(PY) manage.py
+HOST ?= 127.0.0.1
+PORT ?= 8000
+PYTEST_ARGS ?=
+
+# The newest Python 3.13 / 3.12 that actually runs (pyenv shims may exist but not run).
+PYTHON ?= $(shell for c in python3.13 python3.12 $$(ls -d /root/.pyenv/versions/3.1[23]*/bin/python3 2>/dev/null | sort -r) python3; do \
+	if command -v $$c >/dev/null 2>&1 && $$c -c 'import sys; sys.exit(sys.version_info < (3, 12))' >/dev/null 2>&1; then command -v $$c; break; fi; done)
+
+.PHONY: run test setup venv assets translations migrate demo check-python clean bench-seed
+
+check-python:
+	@if [ -z "$(PYTHON)" ]; then \
+		echo "Portal Koperasi needs Python 3.12 or newer (python3.13 or python3.12 on the PATH, or PYTHON=/path/to/python)."; exit 1; fi
+
+$(VENV)/.installed: requirements.txt | check-python
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	@touch $@
+
+venv: $(VENV)/.installed
+
+# htmx comes from the npm registry (package.json + lock file) and is served from static/vendor/.
+static/vendor/htmx.min.js: package.json package-lock.json
+	@command -v npm >/dev/null || { echo "npm is needed to install htmx (package.json)"; exit 1; }
+	npm ci --no-audit --no-fund --loglevel=error
+	mkdir -p static/vendor
+	cp node_modules/htmx.org/dist/htmx.min.js static/vendor/htmx.min.js
+
+assets: static/vendor/htmx.min.js
+
+translations: venv
+	$(PY) -m babel.messages.frontend compile --domain django --directory locale --statistics 2>&1 | grep -v '^$$' || true
+
+migrate: venv
+	@mkdir -p var
+	$(MANAGE) migrate --noinput
+
+demo: migrate
+	$(MANAGE) seed_demo --if-empty
+
+setup: venv assets translations
+
+run: setup demo
+	@$(PY) -c "import json; d = json.load(open('var/demo_logins.json')); print('\nDemo logins (also in var/demo_logins.json):'); [print(f'  {r:<22} {v[\"login\"]:<28} {v[\"password\"]}  {v.get(\"cooperative\") or \"\"}') for r, v in d.items()]"
+	@echo "Serving http://$(HOST):$(PORT)/"
+	$(MANAGE) runserver $(HOST):$(PORT)
+
+test: setup
+	@mkdir -p var
+	DJANGO_SETTINGS_MODULE=portal.settings.test $(PY) -m pytest $(PYTEST_ARGS)
+
+bench-seed: migrate
+	$(MANAGE) seed_demo --cooperatives 5000 --members-per-cooperative 200
+
+clean:
+	rm -rf $(VENV) node_modules static/vendor var/staticfiles

@@ -1,0 +1,58 @@
+"""The city's read-only aggregates. The only module where cross-cooperative reads live
+(DESIGN.md §5.3): every function here returns counts and statutory figures, never a
+member's personal data."""
+
+from dataclasses import dataclass
+from datetime import date
+
+from django.db.models import Count, Exists, OuterRef, Q
+from django.utils import timezone
+
+from django_scopes import scopes_disabled
+
+from cooperatives.book_years import last_closed_book_year
+from cooperatives.models import Cooperative
+from meetings.models import AnnualMeeting
+
+ACTIVE_WINDOW_YEARS = 3  # active = a RAT in at least one of the last three book years
+
+
+@dataclass(frozen=True)
+class CityIndicators:
+    as_of: date
+    registered: int
+    active: int
+    rat_last_closed_year: int
+    last_closed_book_year: int | None  # the most common one, for the page's caption
+
+    @property
+    def inactive(self):
+        return self.registered - self.active
+
+
+def city_indicators(*, as_of: date | None = None) -> CityIndicators:
+    """Registered, active and "RAT for the last closed book year" counts as of a day.
+
+    Each cooperative's book year may end in a different month, so the window is computed per
+    distinct year-end month (at most 12 groups, each one aggregate query).
+    """
+    as_of = as_of or timezone.localdate()
+    registered = active = rat_last = 0
+    common_year, common_count = None, -1
+    with scopes_disabled():
+        months = Cooperative.objects.values("book_year_end_month").annotate(n=Count("id")).order_by()
+        for row in months:
+            month, count = row["book_year_end_month"], row["n"]
+            last_year = last_closed_book_year(as_of, month)
+            meetings = AnnualMeeting.objects.filter(cooperative=OuterRef("pk"), held_on__lte=as_of)
+            figures = Cooperative.objects.filter(book_year_end_month=month).aggregate(
+                registered=Count("id"),
+                active=Count("id", filter=Q(Exists(meetings.filter(book_year__gt=last_year - ACTIVE_WINDOW_YEARS, book_year__lte=last_year)))),
+                rat_last=Count("id", filter=Q(Exists(meetings.filter(book_year=last_year)))),
+            )
+            registered += figures["registered"]
+            active += figures["active"]
+            rat_last += figures["rat_last"]
+            if count > common_count:
+                common_year, common_count = last_year, count
+    return CityIndicators(as_of, registered, active, rat_last, common_year)

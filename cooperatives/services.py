@@ -1,0 +1,107 @@
+"""Writes for cooperatives, roles and numbering. Each runs in one transaction and is audited."""
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
+
+from django_scopes import scope
+
+from portal.audit import audit_record, diff, snapshot
+
+from . import access
+from .models import Cooperative, CityRole, Counter, RoleAssignment
+
+PROFILE_FIELDS = [
+    "name", "legal_entity_number", "nik_koperasi", "kind", "kecamatan", "kelurahan", "address", "founded_on",
+    "book_year_end_month", "quorum_fraction", "quorum_more_than", "rat_deadline_months", "invitation_notice_days",
+    "simpanan_pokok_amount", "simpanan_wajib_monthly_amount",
+]
+
+
+def counter_next(*, cooperative: Cooperative, name: str) -> int:
+    """The next number of a per-cooperative sequence; gapless because it is taken under a row lock
+    in the caller's transaction (a rolled-back caller gives its number back)."""
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("counter_next must run inside the transaction that uses the number")
+    with scope(cooperative=cooperative):
+        counter, _created = Counter.objects.get_or_create(cooperative=cooperative, name=name)
+        counter = Counter.objects.select_for_update().get(pk=counter.pk)
+        counter.value += 1
+        counter.save(update_fields=["value"])
+        return counter.value
+
+
+def _validate_region(cooperative):
+    if cooperative.kelurahan_id and cooperative.kecamatan_id and cooperative.kelurahan.kecamatan_id != cooperative.kecamatan_id:
+        raise ValidationError({"kelurahan": _("This kelurahan is not in the chosen kecamatan.")})
+
+
+@transaction.atomic
+def cooperative_create(*, actor, first_manager=None, **fields) -> Cooperative:
+    """Register a cooperative (city admin) and, optionally, assign its first manager."""
+    cooperative = Cooperative(**fields)
+    cooperative.full_clean()
+    _validate_region(cooperative)
+    cooperative.save()
+    audit_record(actor=actor, action="cooperative.create", cooperative=cooperative, obj=cooperative,
+                 changes={k: [None, v] for k, v in snapshot(cooperative, PROFILE_FIELDS + ["slug"]).items()})
+    if first_manager is not None:
+        role_assign(actor=actor, cooperative=cooperative, user=first_manager, role=access.MANAGER, title=_("Chair"))
+    return cooperative
+
+
+@transaction.atomic
+def cooperative_profile_update(*, actor, cooperative: Cooperative, **fields) -> Cooperative:
+    unknown = set(fields) - set(PROFILE_FIELDS)
+    if unknown:
+        raise ValueError(f"not editable here: {sorted(unknown)}")
+    before = snapshot(cooperative, PROFILE_FIELDS)
+    for name, value in fields.items():
+        setattr(cooperative, name, value)
+    cooperative.full_clean()
+    _validate_region(cooperative)
+    cooperative.save()
+    changes = diff(before, snapshot(cooperative, PROFILE_FIELDS))
+    if changes:
+        audit_record(actor=actor, action="cooperative.update", cooperative=cooperative, obj=cooperative, changes=changes)
+    return cooperative
+
+
+@transaction.atomic
+def role_assign(*, actor, cooperative: Cooperative, user, role: str, title: str = "") -> RoleAssignment:
+    if role not in access.STAFF_ROLES:
+        raise ValidationError({"role": _("Unknown role.")})
+    with scope(cooperative=cooperative):
+        if RoleAssignment.objects.filter(user=user, role=role).exists():
+            raise ValidationError({"role": _("This person already has this role in the cooperative.")})
+        try:
+            with transaction.atomic():
+                assignment = RoleAssignment.objects.create(cooperative=cooperative, user=user, role=role, title=title)
+        except IntegrityError as exc:  # a concurrent assign of the same role
+            raise ValidationError({"role": _("This person already has this role in the cooperative.")}) from exc
+    audit_record(actor=actor, action="role.assign", cooperative=cooperative, obj=assignment,
+                 changes={"user": [None, str(user)], "role": [None, role], "title": [None, title]})
+    access.forget_cached_roles(user)
+    return assignment
+
+
+@transaction.atomic
+def role_revoke(*, actor, assignment: RoleAssignment) -> None:
+    cooperative = assignment.cooperative
+    with scope(cooperative=cooperative):
+        if assignment.role == access.MANAGER and RoleAssignment.objects.filter(role=access.MANAGER).count() <= 1:
+            raise ValidationError(_("A cooperative must keep at least one manager."))
+        audit_record(actor=actor, action="role.revoke", cooperative=cooperative, obj=assignment,
+                     changes={"user": [str(assignment.user), None], "role": [assignment.role, None]})
+        assignment.delete()
+    access.forget_cached_roles(assignment.user)
+
+
+@transaction.atomic
+def city_role_assign(*, actor, user, role: str) -> CityRole:
+    city_role, created = CityRole.objects.get_or_create(user=user, role=role)
+    if created:
+        audit_record(actor=actor, action="city_role.assign", obj=city_role,
+                     changes={"user": [None, str(user)], "role": [None, role]})
+    access.forget_cached_roles(user)
+    return city_role

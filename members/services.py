@@ -1,0 +1,97 @@
+"""Writes to the member register. Each is one transaction and writes an audit event."""
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from django_scopes import scope
+
+from cooperatives import access
+from cooperatives.services import counter_next
+from portal.audit import audit_record, diff, snapshot
+from users.phone import normalize_phone
+
+from .models import Member, MemberStatus
+from .validators import mask_nik, validate_nik_ktp
+
+EDITABLE_FIELDS = ["full_name", "nik_ktp", "phone", "gender", "joined_on"]
+MEMBER_NUMBER_COUNTER = "member_number"
+
+
+def _clean_fields(cooperative, fields: dict, *, member=None) -> dict:
+    errors = {}
+    cleaned = dict(fields)
+    if "full_name" in cleaned:
+        cleaned["full_name"] = " ".join((cleaned["full_name"] or "").split())
+        if not cleaned["full_name"]:
+            errors["full_name"] = _("Enter the member's full name.")
+    if cleaned.get("nik_ktp"):
+        try:
+            cleaned["nik_ktp"] = validate_nik_ktp(cleaned["nik_ktp"])
+        except ValidationError as exc:
+            errors["nik_ktp"] = exc.messages[0]
+        else:
+            others = Member.objects.filter(cooperative=cooperative, nik_ktp=cleaned["nik_ktp"])
+            if member is not None:
+                others = others.exclude(pk=member.pk)
+            if others.exists():
+                errors["nik_ktp"] = _("Another member of this cooperative already has this NIK KTP.")
+    if cleaned.get("phone"):
+        try:
+            cleaned["phone"] = normalize_phone(cleaned["phone"])
+        except ValidationError as exc:
+            errors["phone"] = exc.messages[0]
+    joined_on = cleaned.get("joined_on")
+    if joined_on and joined_on > timezone.localdate():
+        errors["joined_on"] = _("The joining date cannot be in the future.")
+    if errors:
+        raise ValidationError(errors)
+    return cleaned
+
+
+def format_member_number(cooperative, sequence: int) -> str:
+    return f"{sequence:05d}"
+
+
+@transaction.atomic
+def member_admit(*, actor, cooperative, full_name, gender, joined_on, nik_ktp="", phone="", user=None) -> Member:
+    """Enter a person in the register with the next member number of the cooperative."""
+    with scope(cooperative=cooperative):
+        fields = _clean_fields(cooperative, {"full_name": full_name, "nik_ktp": nik_ktp, "phone": phone, "joined_on": joined_on, "gender": gender})
+        number = format_member_number(cooperative, counter_next(cooperative=cooperative, name=MEMBER_NUMBER_COUNTER))
+        member = Member(cooperative=cooperative, number=number, user=user, status=MemberStatus.ACTIVE, **fields)
+        member.full_clean()
+        try:
+            with transaction.atomic():
+                member.save()
+        except IntegrityError as exc:
+            raise ValidationError({"nik_ktp": _("Another member of this cooperative already has this NIK KTP.")}) from exc
+        values = snapshot(member, ["number"] + EDITABLE_FIELDS)
+        values["nik_ktp"] = member.nik_ktp_masked  # the audit trail must not become a second copy of the NIK
+        audit_record(actor=actor, action="member.admit", cooperative=cooperative, obj=member,
+                     changes={k: [None, v] for k, v in values.items()})
+    if user is not None:
+        access.forget_cached_roles(user)
+    return member
+
+
+@transaction.atomic
+def member_update(*, actor, member: Member, **fields) -> Member:
+    unknown = set(fields) - set(EDITABLE_FIELDS)
+    if unknown:
+        raise ValueError(f"not editable here: {sorted(unknown)}")
+    cooperative = member.cooperative
+    with scope(cooperative=cooperative):
+        member = Member.objects.select_for_update().get(pk=member.pk)
+        before = snapshot(member, EDITABLE_FIELDS)
+        for name, value in _clean_fields(cooperative, fields, member=member).items():
+            setattr(member, name, value)
+        member.full_clean()
+        member.save()
+        changes = diff(before, snapshot(member, EDITABLE_FIELDS))
+        if "nik_ktp" in changes:  # the audit trail must not become a second copy of the NIK
+            changes["nik_ktp"] = [mask_nik(v) for v in changes["nik_ktp"]]
+        if changes:
+            audit_record(actor=actor, action="member.update", cooperative=cooperative, obj=member, changes=changes)
+    return member

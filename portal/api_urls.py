@@ -1,0 +1,20 @@
+"""The API under /api/. Tenant endpoints live under v1/c/<slug>/ and each needs its sample
+arguments in tests/test_tenant_isolation.py."""
+
+from django.urls import include, path
+
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+from cooperatives.api import CooperativeProfileView
+from users.api import MeView
+
+tenant_patterns = [
+    path("", CooperativeProfileView.as_view(), name="cooperative"),
+]
+
+urlpatterns = [
+    path("v1/me/", MeView.as_view(), name="api-me"),
+    path("v1/c/<slug:slug>/", include((tenant_patterns, "api"), namespace="api")),
+    path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+]

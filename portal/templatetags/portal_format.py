@@ -1,0 +1,30 @@
+from django import template
+
+from portal import formatting
+
+register = template.Library()
+
+
+@register.filter
+def rupiah(value):
+    return formatting.format_rupiah(value)
+
+
+@register.filter
+def rupiah_statement(value):
+    return formatting.format_rupiah(value, parentheses=True)
+
+
+@register.filter
+def tanggal(value):
+    return formatting.format_date(value)
+
+
+@register.filter
+def tanggal_panjang(value):
+    return formatting.format_date(value, long=True)
+
+
+@register.filter
+def tanggal_waktu(value):
+    return formatting.format_datetime(value)

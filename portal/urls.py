@@ -1,0 +1,22 @@
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path
+
+from . import views
+
+handler403 = "portal.views.error_403"
+handler404 = "portal.views.error_404"
+handler500 = "portal.views.error_500"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("saya/", views.my_spaces, name="my_spaces"),
+    path("akun/", include("allauth.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("c/<slug:slug>/", include("portal.tenant_urls")),
+    path("c/<slug:slug>/", include("cooperatives.urls")),
+    path("c/<slug:slug>/", include("members.urls")),
+    path("kota/", include("city.urls")),
+    path("api/", include("portal.api_urls")),
+    path("admin/", admin.site.urls),
+]
