@@ -187,7 +187,7 @@ SPECTACULAR_SETTINGS = {
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
 # --- email (console in dev; production configures SMTP through EMAIL_URL) -----
-EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+MAILERS = {"default": {"BACKEND": "django.core.mail.backends.console.EmailBackend"}}
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="Portal Koperasi <noreply@portal-koperasi.local>")
 
 MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"

@@ -1,0 +1,104 @@
+"""factory-boy factories for the portal's models. Tenant rows are created with scopes disabled
+so tests can build data for several cooperatives at once."""
+
+import datetime
+import itertools
+
+import factory
+from django_scopes import scopes_disabled
+
+from cooperatives.models import CityRole, Cooperative, CooperativeKind, Kelurahan, RoleAssignment
+from meetings.models import AnnualMeeting
+from members.models import Gender, Member
+from users.models import User
+
+_phone_numbers = itertools.count(10000000)
+_nik_serials = itertools.count(1)
+
+
+def next_phone():
+    return f"+62812{next(_phone_numbers):08d}"
+
+
+def next_nik(gender="L"):
+    """A valid NIK KTP: Kota Sukabumi (32 72), kecamatan 01, born 15 Aug 1985."""
+    day = 15 + (40 if gender == "P" else 0)
+    return f"327201{day:02d}0885{next(_nik_serials) % 9999 + 1:04d}"
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        skip_postgeneration_save = True
+
+    full_name = factory.Faker("name", locale="id_ID")
+    phone = factory.LazyFunction(next_phone)
+    email = factory.Sequence(lambda n: f"user{n}@example.id")
+    password = factory.PostGenerationMethodCall("set_password", "rahasia-123")
+
+    @factory.post_generation
+    def _save(obj, create, extracted, **kwargs):
+        if create:
+            obj.save()
+
+
+class CooperativeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Cooperative
+
+    name = factory.Sequence(lambda n: f"Koperasi Uji {n}")
+    slug = factory.Sequence(lambda n: f"koperasi-uji-{n}")
+    kind = CooperativeKind.SIMPAN_PINJAM
+    kelurahan = factory.LazyFunction(lambda: Kelurahan.objects.order_by("code").first())
+    kecamatan = factory.LazyAttribute(lambda o: o.kelurahan.kecamatan)
+    legal_entity_number = factory.Sequence(lambda n: f"{n}/BH/XIII.4/2010")
+    founded_on = datetime.date(2010, 1, 15)
+
+
+class TenantFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        abstract = True
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        with scopes_disabled():
+            return super()._create(model_class, *args, **kwargs)
+
+
+class RoleAssignmentFactory(TenantFactory):
+    class Meta:
+        model = RoleAssignment
+
+    cooperative = factory.SubFactory(CooperativeFactory)
+    user = factory.SubFactory(UserFactory)
+    role = "manager"
+
+
+class CityRoleFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = CityRole
+
+    user = factory.SubFactory(UserFactory)
+    role = "city_staff"
+
+
+class MemberFactory(TenantFactory):
+    class Meta:
+        model = Member
+
+    cooperative = factory.SubFactory(CooperativeFactory)
+    number = factory.Sequence(lambda n: f"{n + 1:05d}")
+    full_name = factory.Faker("name", locale="id_ID")
+    gender = Gender.MALE
+    nik_ktp = factory.LazyAttribute(lambda o: next_nik(o.gender))
+    phone = factory.LazyFunction(next_phone)
+    joined_on = datetime.date(2020, 3, 1)
+
+
+class AnnualMeetingFactory(TenantFactory):
+    class Meta:
+        model = AnnualMeeting
+
+    cooperative = factory.SubFactory(CooperativeFactory)
+    book_year = 2025
+    held_on = factory.LazyAttribute(lambda o: datetime.date(o.book_year + 1, 3, 20))

@@ -1,0 +1,242 @@
+"""No view can leak another cooperative's data (DESIGN.md §5.6).
+
+Every URL pattern under /c/<slug>/ and /api/v1/c/<slug>/ is enumerated from the URL
+resolver and checked for: anonymous → login (pages) or 401/403 (API); a user with no role
+in the cooperative → 404; a wrong role → 403; each right role → 200 (or the redirect of a
+successful POST). A new tenant URL without an entry in SAMPLES fails the suite.
+"""
+
+from dataclasses import dataclass
+
+import pytest
+from django.apps import apps
+from django.db import models
+from django.urls import URLPattern, URLResolver, get_resolver, resolve, reverse
+from django_scopes import ScopeError, scope, scopes_disabled
+
+from cooperatives import access
+from cooperatives.models import Cooperative
+from tests.factories import CooperativeFactory, MemberFactory, RoleAssignmentFactory, UserFactory
+
+PAGE_PREFIX = "c/<slug:slug>/"
+API_PREFIX = "api/v1/c/<slug:slug>/"
+
+
+@dataclass
+class Sample:
+    """How to call one tenant URL: extra URL kwargs (built per request) and the method."""
+
+    kwargs: object = None  # callable(ctx) -> dict
+    method: str = "get"
+    success: int = 200
+
+
+SAMPLES = {
+    # pages
+    "coop:overview": Sample(),
+    "cooperatives:profile_edit": Sample(),
+    "cooperatives:roles": Sample(),
+    "cooperatives:role_revoke": Sample(lambda ctx: {"pk": ctx.fresh_supervisor_assignment().pk}, "post", 302),
+    "cooperatives:audit": Sample(),
+    "members:list": Sample(),
+    "members:add": Sample(),
+    "members:detail": Sample(lambda ctx: {"number": ctx.member.number}),
+    "members:edit": Sample(lambda ctx: {"number": ctx.member.number}),
+    # API
+    "api:cooperative": Sample(),
+}
+
+
+def _walk(patterns, prefix="", namespace=""):
+    for entry in patterns:
+        route = prefix + str(entry.pattern)
+        if isinstance(entry, URLResolver):
+            ns = namespace
+            if entry.namespace:
+                ns = f"{namespace}{entry.namespace}:"
+            yield from _walk(entry.url_patterns, route, ns)
+        elif isinstance(entry, URLPattern):
+            yield route, f"{namespace}{entry.name}" if entry.name else None
+
+
+def tenant_url_names():
+    names = []
+    for route, name in _walk(get_resolver().url_patterns):
+        if route.startswith(PAGE_PREFIX) or route.startswith(API_PREFIX):
+            names.append((route, name))
+    return names
+
+
+def test_every_tenant_url_has_a_sample():
+    found = tenant_url_names()
+    assert found, "no tenant URLs found: the resolver walk is broken"
+    unnamed = [route for route, name in found if name is None]
+    assert not unnamed, f"tenant URLs need a name to be tested: {unnamed}"
+    missing = sorted(name for _, name in found if name not in SAMPLES)
+    assert not missing, f"add these tenant URLs to SAMPLES in {__file__}: {missing}"
+    stale = sorted(set(SAMPLES) - {name for _, name in found})
+    assert not stale, f"SAMPLES names URLs that no longer exist: {stale}"
+
+
+class Context:
+    def __init__(self, cooperative):
+        self.cooperative = cooperative
+        self.member = MemberFactory(cooperative=cooperative)
+
+    def fresh_supervisor_assignment(self):
+        return RoleAssignmentFactory(cooperative=self.cooperative, role="supervisor")
+
+
+def allowed_roles(url):
+    func = resolve(url).func
+    cls = getattr(func, "cls", None) or getattr(func, "view_class", None)
+    roles = getattr(cls, "allowed_roles", None) if cls is not None else getattr(func, "allowed_roles", None)
+    assert roles, f"{url}: its view declares no allowed roles (use access.cooperative_view or allowed_roles)"
+    return frozenset(roles)
+
+
+def build_url(name, ctx):
+    sample = SAMPLES[name]
+    kwargs = {"slug": ctx.cooperative.slug}
+    if sample.kwargs:
+        kwargs.update(sample.kwargs(ctx))
+    return reverse(name, kwargs=kwargs)
+
+
+def call(client, name, url, **extra):
+    sample = SAMPLES[name]
+    return getattr(client, sample.method)(url, **extra)
+
+
+@pytest.fixture
+def ctx(db):
+    return Context(CooperativeFactory())
+
+
+def user_with_role(cooperative, role):
+    user = UserFactory()
+    if role == "member":
+        MemberFactory(cooperative=cooperative, user=user)
+    else:
+        RoleAssignmentFactory(cooperative=cooperative, user=user, role=role)
+    return user
+
+
+def is_api(name):
+    return name.startswith("api:")
+
+
+ALL_NAMES = sorted(SAMPLES)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("name", ALL_NAMES)
+def test_anonymous_is_sent_to_login_or_refused(client, ctx, name):
+    url = build_url(name, ctx)
+    response = call(client, name, url)
+    if is_api(name):
+        assert response.status_code in (401, 403), (url, response.status_code)
+    else:
+        assert response.status_code == 302 and "/akun/login/" in response["Location"], (url, response.status_code)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("name", ALL_NAMES)
+def test_outsider_gets_404(client, ctx, name):
+    """A user with roles elsewhere (even a manager of another cooperative) learns nothing."""
+    elsewhere = CooperativeFactory()
+    outsider = user_with_role(elsewhere, "manager")
+    client.force_login(outsider)
+    url = build_url(name, ctx)
+    response = call(client, name, url)
+    assert response.status_code == 404, (url, response.status_code)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("name", ALL_NAMES)
+@pytest.mark.parametrize("role", sorted(access.ALL_COOPERATIVE_ROLES))
+def test_each_role_gets_200_or_403(client, ctx, name, role):
+    url = build_url(name, ctx)
+    expected_ok = role in allowed_roles(url)
+    client.force_login(user_with_role(ctx.cooperative, role))
+    response = call(client, name, url)
+    if expected_ok:
+        assert response.status_code == SAMPLES[name].success, (url, role, response.status_code)
+    else:
+        assert response.status_code == 403, (url, role, response.status_code)
+
+
+@pytest.mark.django_db
+def test_unknown_cooperative_is_404_for_pages_and_api(client, make_user, cooperative):
+    client.force_login(make_user(cooperative, "manager"))
+    assert client.get("/c/tidak-ada/").status_code == 404
+    assert client.get("/c/tidak-ada/anggota/").status_code == 404
+    assert client.get("/api/v1/c/tidak-ada/").status_code == 404
+
+
+@pytest.mark.django_db
+def test_objects_of_another_cooperative_are_not_found_through_my_slug(client, make_user, cooperative, other_cooperative):
+    """A manager of A asking A's URLs for B's objects gets 404: every query is scoped to A."""
+    manager = make_user(cooperative, "manager")
+    client.force_login(manager)
+    theirs = MemberFactory(cooperative=other_cooperative, number="99999")
+    their_role = RoleAssignmentFactory(cooperative=other_cooperative, role="supervisor")
+    assert client.get(f"/c/{cooperative.slug}/anggota/{theirs.number}/").status_code == 404
+    assert client.get(f"/c/{cooperative.slug}/anggota/{theirs.number}/ubah/").status_code == 404
+    assert client.post(f"/c/{cooperative.slug}/peran/{their_role.pk}/hapus/").status_code == 404
+    with scopes_disabled():
+        assert type(their_role).objects.filter(pk=their_role.pk).exists()
+    page = client.get(f"/c/{cooperative.slug}/anggota/", {"q": theirs.full_name}).content.decode()
+    assert f"/anggota/{theirs.number}/" not in page
+
+
+# --- every tenant model is scoped, every unique constraint includes the cooperative -------
+
+def tenant_models():
+    found = []
+    for model in apps.get_models():
+        field = next((f for f in model._meta.get_fields() if f.name == "cooperative"), None)
+        if field is not None and getattr(field, "related_model", None) is Cooperative and not field.auto_created:
+            found.append(model)
+    return found
+
+
+def test_tenant_models_are_found():
+    names = {m._meta.label for m in tenant_models()}
+    assert {"members.Member", "cooperatives.RoleAssignment", "meetings.AnnualMeeting", "portal.AuditEvent"} <= names
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("model", tenant_models(), ids=lambda m: m._meta.label)
+def test_every_manager_of_a_tenant_model_fails_closed(model, cooperative):
+    assert model._meta.managers, model
+    for manager in model._meta.managers:
+        with pytest.raises(ScopeError):
+            list(manager.all())
+        with pytest.raises(ScopeError):
+            manager.filter(pk=1).exists()
+        with scope(cooperative=cooperative):
+            list(manager.all())  # works inside a scope
+
+
+@pytest.mark.parametrize("model", tenant_models(), ids=lambda m: m._meta.label)
+def test_unique_constraints_include_the_cooperative(model):
+    for field in model._meta.local_fields:
+        if field.unique and not field.primary_key:
+            pytest.fail(f"{model._meta.label}.{field.name} is unique across cooperatives")
+    for fields in model._meta.unique_together:
+        assert "cooperative" in fields, (model, fields)
+    for constraint in model._meta.constraints:
+        if isinstance(constraint, models.UniqueConstraint):
+            assert "cooperative" in constraint.fields, (model, constraint.name)
+
+
+def test_tenant_foreign_keys_stay_inside_the_tenant():
+    """No tenant table points at another tenant table through anything but a same-cooperative
+    relation checked by services; global tables (users, regions) are allowed."""
+    tenant = set(tenant_models())
+    for model in tenant:
+        for field in model._meta.local_fields:
+            if isinstance(field, models.ForeignKey) and field.related_model in tenant:
+                # allowed, but the related model must itself be a tenant model (same scope)
+                assert field.related_model in tenant
