@@ -126,7 +126,7 @@ def spaces_for(user) -> list[Space]:
     if roles:
         for coop in Cooperative.objects.filter(pk__in=roles.keys()).order_by("name"):
             spaces.append(
-                Space("cooperative", coop.name, reverse("cooperatives:overview", args=[coop.slug]), roles[coop.pk], coop)
+                Space("cooperative", coop.name, reverse("coop:overview", args=[coop.slug]), roles[coop.pk], coop)
             )
     spaces.sort(key=lambda s: (not s.is_staff_space, s.label))
     if city_roles(user):

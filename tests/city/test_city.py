@@ -1,0 +1,97 @@
+import datetime
+
+import pytest
+from django_scopes import scopes_disabled
+
+from city.selectors import city_indicators, cooperative_registry
+from cooperatives import access
+from cooperatives.models import Cooperative, Kelurahan
+from tests.factories import AnnualMeetingFactory, CooperativeFactory, MemberFactory
+
+pytestmark = pytest.mark.django_db
+
+AS_OF = datetime.date(2026, 11, 28)  # last closed book year: 2025
+
+
+def test_indicators_count_registered_active_and_last_year_rat():
+    fresh = CooperativeFactory()              # RAT for 2025 → active, RAT last year
+    AnnualMeetingFactory(cooperative=fresh, book_year=2025)
+    older = CooperativeFactory()              # RAT for 2023 only → active, not RAT last year
+    AnnualMeetingFactory(cooperative=older, book_year=2023)
+    lapsed = CooperativeFactory()             # RAT for 2022 → not active
+    AnnualMeetingFactory(cooperative=lapsed, book_year=2022)
+    CooperativeFactory()                      # never → not active
+    figures = city_indicators(as_of=AS_OF)
+    assert (figures.registered, figures.active, figures.rat_last_closed_year) == (4, 2, 1)
+    assert figures.last_closed_book_year == 2025
+
+
+def test_book_year_end_month_moves_the_window():
+    june = CooperativeFactory(book_year_end_month=6)  # book year 2026 ended 30 Jun 2026
+    AnnualMeetingFactory(cooperative=june, book_year=2026, held_on=datetime.date(2026, 10, 1))
+    figures = city_indicators(as_of=AS_OF)
+    assert figures.rat_last_closed_year == 1
+
+
+def test_a_rat_dated_in_the_future_does_not_count():
+    coop = CooperativeFactory()
+    AnnualMeetingFactory(cooperative=coop, book_year=2025, held_on=datetime.date(2027, 1, 1))
+    assert city_indicators(as_of=AS_OF).rat_last_closed_year == 0
+
+
+def test_registry_filters_and_counts_without_personal_data(client, make_user):
+    active = CooperativeFactory(name="KSP Aktif")
+    AnnualMeetingFactory(cooperative=active, book_year=2025)
+    MemberFactory.create_batch(2, cooperative=active)
+    member = MemberFactory(cooperative=active, full_name="Nama Rahasia Sekali")
+    CooperativeFactory(name="Kopkar Tidur")
+    rows = list(cooperative_registry(status="active", as_of=AS_OF))
+    assert [r.name for r in rows] == ["KSP Aktif"] and rows[0].active_members == 3
+    assert [r.name for r in cooperative_registry(status="inactive", as_of=AS_OF)] == ["Kopkar Tidur"]
+
+    client.force_login(make_user(role="city_staff"))
+    page = client.get("/kota/koperasi/").content.decode()
+    assert "KSP Aktif" in page and "Kopkar Tidur" in page
+    assert member.full_name not in page and member.phone not in page
+    assert client.get("/kota/koperasi/", {"q": "tidur"}).content.decode().count("<tr>") == 2  # header + 1 row
+
+
+def test_only_city_admin_registers_cooperatives(client, make_user):
+    client.force_login(make_user(role="city_staff"))
+    assert client.get("/kota/koperasi/baru/").status_code == 403
+    client.force_login(make_user(role="city_admin"))
+    assert client.get("/kota/koperasi/baru/").status_code == 200
+
+
+def test_city_admin_registers_a_cooperative_with_its_first_manager(client, make_user):
+    client.force_login(make_user(role="city_admin"))
+    kelurahan = Kelurahan.objects.get(name="Nyomplong")
+    data = {
+        "name": "Koperasi Jasa Nyomplong Maju", "slug": "", "legal_entity_number": "AHU-0001234.AH.01.26.TAHUN 2024",
+        "nik_koperasi": "", "kind": "jasa", "kecamatan": kelurahan.kecamatan_id, "kelurahan": kelurahan.pk,
+        "address": "Jl. Nyomplong No. 5", "founded_on": "2024-02-01", "registered_on": "2024-03-01",
+        "manager_name": "Dadang Suhendar", "manager_phone": "0857 1234 5678", "manager_email": "",
+    }
+    response = client.post("/kota/koperasi/baru/", data, follow=True)
+    assert response.status_code == 200
+    coop = Cooperative.objects.get(slug="koperasi-jasa-nyomplong-maju")
+    from users.models import User
+
+    manager = User.objects.get(phone="+6285712345678")
+    assert access.roles_in(manager, coop) == {"manager"}
+    assert "Kata sandi sementara" in response.content.decode() or "Temporary password" in response.content.decode()
+
+
+def test_registration_errors_are_per_field_and_write_nothing(client, make_user):
+    client.force_login(make_user(role="city_admin"))
+    other = Kelurahan.objects.exclude(kecamatan__name="Baros").first()
+    from cooperatives.models import Kecamatan
+
+    response = client.post("/kota/koperasi/baru/", {
+        "name": "Koperasi Salah", "kind": "jasa", "kecamatan": Kecamatan.objects.get(name="Baros").pk,
+        "kelurahan": other.pk, "manager_name": "X", "manager_phone": "123",
+    })
+    assert response.status_code == 200
+    form = response.context["form"]
+    assert "kelurahan" in form.errors and "manager_phone" in form.errors
+    assert not Cooperative.objects.filter(name="Koperasi Salah").exists()
