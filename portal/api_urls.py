@@ -3,7 +3,7 @@ arguments in tests/test_tenant_isolation.py."""
 
 from django.urls import include, path
 
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from cooperatives.api import CooperativeProfileView
 from users.api import MeView
@@ -16,5 +16,5 @@ urlpatterns = [
     path("v1/me/", MeView.as_view(), name="api-me"),
     path("v1/c/<slug:slug>/", include((tenant_patterns, "api"), namespace="api")),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
-    path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
 ]

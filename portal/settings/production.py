@@ -32,8 +32,9 @@ CACHES = {
     }
 }
 
-# EMAIL_URL=smtp+tls://user:password@smtp.example.org:587 (password resets, invitations).
-_email = env.email_url("EMAIL_URL", default="consolemail://")
+# EMAIL_URL=smtp+tls://user:password@smtp.example.org:587 (password resets, invitations);
+# without it, mail goes to the local MTA on port 25.
+_email = env.email_url("EMAIL_URL", default="smtp://localhost:25")
 MAILERS = {
     "default": {
         "BACKEND": _email["EMAIL_BACKEND"],
