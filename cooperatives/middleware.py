@@ -30,7 +30,7 @@ class CooperativeTenantMiddleware:
             return self.get_response(request)
 
         is_api = bool(match.group("api"))
-        cooperative = Cooperative.objects.filter(slug=match.group("slug")).first()
+        cooperative = Cooperative.objects.select_related("kecamatan", "kelurahan").filter(slug=match.group("slug")).first()
         if not is_api:
             if not request.user.is_authenticated:
                 return redirect_to_login(request.get_full_path())

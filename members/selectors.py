@@ -40,6 +40,11 @@ def member_counts(*, cooperative) -> dict:
     )
 
 
+def membership_of_user(*, cooperative, user):
+    """The user's own register row in this cooperative, or None."""
+    return Member.objects.filter(cooperative=cooperative, user=user).first()
+
+
 def memberships_of_user(user):
     """The user's own member-register rows, across cooperatives, for "Koperasi saya"."""
     from django_scopes import scopes_disabled

@@ -3,7 +3,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from cooperatives import access
-from members.selectors import member_counts, memberships_of_user
+from members.selectors import member_counts, membership_of_user, memberships_of_user
 
 from .selectors import cooperative_profile_rows
 
@@ -40,7 +40,7 @@ def cooperative_overview(request, slug):
     if roles & access.STAFF_ROLES:
         context["counts"] = member_counts(cooperative=cooperative)
     if access.MEMBER in roles:
-        context["membership"] = next((m for m in memberships_of_user(request.user) if m.cooperative_id == cooperative.pk), None)
+        context["membership"] = membership_of_user(cooperative=cooperative, user=request.user)
     return render(request, "portal/cooperative_overview.html", context)
 
 
