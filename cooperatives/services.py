@@ -18,6 +18,17 @@ PROFILE_FIELDS = [
 ]
 
 
+# Apps further up the import chain (ledger: the chart of accounts) register what a new
+# cooperative needs; cooperative_create runs each inside its own transaction.
+_setup_steps = []
+
+
+def register_setup_step(step):
+    """`step(cooperative=…, actor=…)` runs when a cooperative is registered."""
+    if step not in _setup_steps:
+        _setup_steps.append(step)
+
+
 def counter_next(*, cooperative: Cooperative, name: str) -> int:
     """The next number of a per-cooperative sequence; gapless because it is taken under a row lock
     in the caller's transaction (a rolled-back caller gives its number back)."""
@@ -45,6 +56,8 @@ def cooperative_create(*, actor, first_manager=None, **fields) -> Cooperative:
     cooperative.save()
     audit_record(actor=actor, action="cooperative.create", cooperative=cooperative, obj=cooperative,
                  changes={k: [None, v] for k, v in snapshot(cooperative, PROFILE_FIELDS + ["slug"]).items()})
+    for step in _setup_steps:
+        step(cooperative=cooperative, actor=actor)
     if first_manager is not None:
         role_assign(actor=actor, cooperative=cooperative, user=first_manager, role=access.MANAGER, title=_("Chair"))
     return cooperative
