@@ -10,6 +10,7 @@ from users.api import MeView
 
 tenant_patterns = [
     path("", CooperativeProfileView.as_view(), name="cooperative"),
+    path("ledger/", include("ledger.api_urls")),
 ]
 
 urlpatterns = [

@@ -16,6 +16,8 @@ urlpatterns = [
     path("c/<slug:slug>/", include("portal.tenant_urls")),
     path("c/<slug:slug>/", include("cooperatives.urls")),
     path("c/<slug:slug>/", include("members.urls")),
+    path("c/<slug:slug>/buku/", include("ledger.urls")),
+    path("c/<slug:slug>/buku/laporan/", include("ledger.report_urls")),
     path("kota/", include("city.urls")),
     path("api/", include("portal.api_urls")),
     path("admin/", admin.site.urls),

@@ -42,8 +42,11 @@ SAMPLES = {
     "members:add": Sample(),
     "members:detail": Sample(lambda ctx: {"number": ctx.member.number}),
     "members:edit": Sample(lambda ctx: {"number": ctx.member.number}),
+    # ledger pages
+    # ledger reports
     # API
     "api:cooperative": Sample(),
+    # ledger API
 }
 
 
