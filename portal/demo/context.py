@@ -41,6 +41,7 @@ class SeedContext:
     today: date
     write: callable = print  # one line of progress
     stats: dict = field(default_factory=dict)
+    regions: list = field(default_factory=list)  # regions.Region, loaded once by the runner
 
     @property
     def last_closed_year(self) -> int:

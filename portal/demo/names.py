@@ -56,12 +56,15 @@ def name_pools() -> NamePools:
     def pool(*groups):
         return tuple(sorted({name for group in groups for name in group if name and name.isascii()}))
 
-    # Sundanese names are listed twice, Faker's once: Sukabumi is a Sundanese city.
+    # Sukabumi is a Sundanese city: the Sundanese names are repeated so that about half the
+    # people drawn have one (Faker's pools are larger and mostly Javanese).
+    faker_first_male, faker_first_female = pool(person.first_names_male), pool(person.first_names_female)
+    faker_last_male, faker_last_female = pool(person.last_names_male), pool(person.last_names_female)
     return NamePools(
-        first_male=pool(person.first_names_male) + SUNDANESE_FIRST_MALE * 2,
-        first_female=pool(person.first_names_female) + SUNDANESE_FIRST_FEMALE * 2,
-        last_male=pool(person.last_names_male) + SUNDANESE_LAST_MALE * 2,
-        last_female=pool(person.last_names_female) + SUNDANESE_LAST_FEMALE * 2,
+        first_male=faker_first_male + SUNDANESE_FIRST_MALE * (len(faker_first_male) // len(SUNDANESE_FIRST_MALE)),
+        first_female=faker_first_female + SUNDANESE_FIRST_FEMALE * (len(faker_first_female) // len(SUNDANESE_FIRST_FEMALE)),
+        last_male=faker_last_male + SUNDANESE_LAST_MALE * (len(faker_last_male) // len(SUNDANESE_LAST_MALE)),
+        last_female=faker_last_female + SUNDANESE_LAST_FEMALE * (len(faker_last_female) // len(SUNDANESE_LAST_FEMALE)),
     )
 
 

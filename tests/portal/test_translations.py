@@ -1,12 +1,15 @@
-"""The Indonesian catalogue is complete, keeps every placeholder, and is what the pages show.
+r"""The Indonesian catalogue is complete, keeps every placeholder, and is what the pages show.
 
 After adding or changing translatable strings, refresh both catalogues and translate what is new:
 
     DJANGO_SETTINGS_MODULE=portal.settings.dev .venv/bin/python manage.py makemessages -l id -l en \
-        --ignore=.venv --ignore=node_modules --ignore=var --ignore=static/vendor --no-obsolete
+        --ignore=.venv --ignore=node_modules --ignore=var --ignore=static/vendor --no-obsolete \
+        --add-location=file
 
-then fill every empty msgstr in locale/id/LC_MESSAGES/django.po, remove any `#, fuzzy` flag that
-msgmerge added, and check with `msgfmt --check -o /dev/null locale/id/LC_MESSAGES/django.po`.
+(file names without line numbers: the catalogues do not change when code only moves), then fill
+every empty msgstr in locale/id/LC_MESSAGES/django.po. An entry msgmerge marked `#, fuzzy` carries
+a guess from a similar msgid: translate it afresh, then remove the flag and its `#| msgid` line.
+Check with `msgfmt --check -o /dev/null locale/id/LC_MESSAGES/django.po` and this module.
 """
 
 import os
