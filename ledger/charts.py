@@ -29,15 +29,31 @@ _COMMON_EQUITY_AND_FUNDS = [
     ("3-107", "SHU tahun berjalan", E, "3", True, {"purpose": "shu_current_year"}),
 ]
 
-SIMPAN_PINJAM = _HEADERS + [
+_CASH_AND_BANK = [
     ("1-101", "Kas", A, "1", True, {"purpose": "cash"}),
     ("1-102", "Bank", A, "1", True, {"purpose": "bank"}),
+]
+
+_FIXED_ASSETS = [
+    ("1-201", "Aset tetap / inventaris", A, "1", True, {}),
+    ("1-202", "Akumulasi penyusutan", A, "1", True, {"is_contra": True}),
+]
+
+_OPERATING_EXPENSES = [
+    ("5-102", "Gaji karyawan", X, "5", True, {}),
+    ("5-103", "Beban rapat anggota", X, "5", True, {}),
+    ("5-104", "Beban organisasi", X, "5", True, {}),
+    ("5-105", "Administrasi dan umum", X, "5", True, {}),
+    ("5-106", "Penyusutan", X, "5", True, {}),
+    ("5-901", "Pajak", X, "5", True, {}),
+]
+
+SIMPAN_PINJAM = _HEADERS + _CASH_AND_BANK + [
     ("1-103", "Piutang pinjaman anggota", A, "1", True, {"segment": "member", "purpose": "loans_members"}),
     ("1-104", "Piutang pinjaman koperasi lain", A, "1", True, {}),
     ("1-105", "Cadangan kerugian piutang", A, "1", True, {"is_contra": True}),
     ("1-106", "Piutang jasa", A, "1", True, {}),
-    ("1-201", "Aset tetap / inventaris", A, "1", True, {}),
-    ("1-202", "Akumulasi penyusutan", A, "1", True, {"is_contra": True}),
+] + _FIXED_ASSETS + [
     ("2-101", "Simpanan sukarela", L, "2", True, {"purpose": "savings_sukarela"}),
     ("2-102", "Simpanan berjangka", L, "2", True, {"purpose": "savings_berjangka"}),
 ] + _COMMON_EQUITY_AND_FUNDS + [
@@ -47,23 +63,14 @@ SIMPAN_PINJAM = _HEADERS + [
     ("4-104", "Jasa pinjaman non-anggota", I, "4", True, {"segment": "non_member"}),
     ("4-901", "Pendapatan lain-lain", I, "4", True, {}),
     ("5-101", "Beban jasa simpanan", X, "5", True, {}),
-    ("5-102", "Gaji karyawan", X, "5", True, {}),
-    ("5-103", "Beban rapat anggota", X, "5", True, {}),
-    ("5-104", "Beban organisasi", X, "5", True, {}),
-    ("5-105", "Administrasi dan umum", X, "5", True, {}),
-    ("5-106", "Penyusutan", X, "5", True, {}),
     ("5-107", "Penyisihan piutang", X, "5", True, {}),
-    ("5-901", "Pajak", X, "5", True, {}),
-]
+] + _OPERATING_EXPENSES
 
-KONSUMEN = _HEADERS + [
-    ("1-101", "Kas", A, "1", True, {"purpose": "cash"}),
-    ("1-102", "Bank", A, "1", True, {"purpose": "bank"}),
+KONSUMEN = _HEADERS + _CASH_AND_BANK + [
     ("1-103", "Piutang penjualan anggota", A, "1", True, {"segment": "member"}),
     ("1-104", "Piutang penjualan non-anggota", A, "1", True, {"segment": "non_member"}),
     ("1-105", "Persediaan barang dagang", A, "1", True, {"purpose": "inventory"}),
-    ("1-201", "Aset tetap / inventaris", A, "1", True, {}),
-    ("1-202", "Akumulasi penyusutan", A, "1", True, {"is_contra": True}),
+] + _FIXED_ASSETS + [
     ("2-101", "Simpanan sukarela", L, "2", True, {"purpose": "savings_sukarela"}),
     ("2-102", "Utang dagang", L, "2", True, {}),
 ] + _COMMON_EQUITY_AND_FUNDS + [
@@ -71,23 +78,14 @@ KONSUMEN = _HEADERS + [
     ("4-102", "Penjualan kepada non-anggota", I, "4", True, {"segment": "non_member", "purpose": "sales_non_members"}),
     ("4-901", "Pendapatan lain-lain", I, "4", True, {}),
     ("5-001", "Harga pokok penjualan", X, "5", True, {"purpose": "cost_of_sales"}),
-    ("5-102", "Gaji karyawan", X, "5", True, {}),
-    ("5-103", "Beban rapat anggota", X, "5", True, {}),
-    ("5-104", "Beban organisasi", X, "5", True, {}),
-    ("5-105", "Administrasi dan umum", X, "5", True, {}),
-    ("5-106", "Penyusutan", X, "5", True, {}),
-    ("5-901", "Pajak", X, "5", True, {}),
-]
+] + _OPERATING_EXPENSES
 
 # Producer, marketing and service cooperatives.
-UMUM = _HEADERS + [
-    ("1-101", "Kas", A, "1", True, {"purpose": "cash"}),
-    ("1-102", "Bank", A, "1", True, {"purpose": "bank"}),
+UMUM = _HEADERS + _CASH_AND_BANK + [
     ("1-103", "Piutang usaha anggota", A, "1", True, {"segment": "member"}),
     ("1-104", "Piutang usaha non-anggota", A, "1", True, {"segment": "non_member"}),
     ("1-105", "Persediaan", A, "1", True, {}),
-    ("1-201", "Aset tetap / inventaris", A, "1", True, {}),
-    ("1-202", "Akumulasi penyusutan", A, "1", True, {"is_contra": True}),
+] + _FIXED_ASSETS + [
     ("2-101", "Simpanan sukarela", L, "2", True, {"purpose": "savings_sukarela"}),
     ("2-102", "Utang usaha", L, "2", True, {}),
 ] + _COMMON_EQUITY_AND_FUNDS + [
@@ -95,13 +93,7 @@ UMUM = _HEADERS + [
     ("4-102", "Pendapatan usaha dari non-anggota", I, "4", True, {"segment": "non_member", "purpose": "revenue_non_members"}),
     ("4-901", "Pendapatan lain-lain", I, "4", True, {}),
     ("5-001", "Beban pokok usaha", X, "5", True, {}),
-    ("5-102", "Gaji karyawan", X, "5", True, {}),
-    ("5-103", "Beban rapat anggota", X, "5", True, {}),
-    ("5-104", "Beban organisasi", X, "5", True, {}),
-    ("5-105", "Administrasi dan umum", X, "5", True, {}),
-    ("5-106", "Penyusutan", X, "5", True, {}),
-    ("5-901", "Pajak", X, "5", True, {}),
-]
+] + _OPERATING_EXPENSES
 
 TEMPLATES = {
     "simpan_pinjam": SIMPAN_PINJAM,
