@@ -14,10 +14,6 @@ from pathlib import Path
 
 import pytest
 
-# The page fixture runs Playwright's event loop in the test thread; the ORM (seeding, assertions)
-# runs in that thread too, which Django refuses unless told it is safe.
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-
 CHROMIUM = "/usr/bin/chromium"
 # The --disable-*-networking family keeps Chromium from trying to reach the internet.
 CHROMIUM_ARGS = [
@@ -48,7 +44,7 @@ def pytest_collection_modifyitems(config, items):
 
     Last, after pytest-django's own ordering: they are the slowest, and as transactional tests they
     end by flushing every table, data loaded by migrations (kecamatan, kelurahan) included. They
-    get that data back themselves (serialized_rollback); tests running after them would not.
+    put that data back themselves; a test running after them would not find it.
     This hook sees every collected item, not only this directory's.
     """
     ours = [item for item in items if HERE in Path(str(item.path)).resolve().parents]
@@ -67,6 +63,26 @@ def pytest_runtest_setup(item):
     if in_ci():
         pytest.fail(f"{reason} (CI=true: browser tests must run, not be skipped)", pytrace=False)
     pytest.skip(reason)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _allow_orm_beside_playwright():
+    """DJANGO_ALLOW_ASYNC_UNSAFE for the browser tests only.
+
+    Playwright's sync API keeps an event loop running in the test thread from the first browser
+    test to the end of the session; the ORM (seeding, flushing, assertions) runs in that thread
+    too, which Django refuses unless told it is safe. Not set at import: every subprocess would
+    inherit it (`manage.py check --deploy` warns about it), and only tests here need it. Session-
+    scoped and autouse, so it is set before the `playwright` fixture starts and outlives it; the
+    browser tests run last (above), so no other test runs with it set.
+    """
+    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    yield
+    if previous is None:
+        os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+    else:
+        os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
 
 
 @pytest.fixture(scope="session")

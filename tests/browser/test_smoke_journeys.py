@@ -5,10 +5,12 @@ would look for, runs axe on every page it visits (no serious or critical violati
 screenshots in var/test-artifacts/screenshots/.
 """
 
+import importlib
 import json
 import re
 
 import pytest
+from django.apps import apps as django_apps
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django_scopes import scopes_disabled
@@ -19,17 +21,28 @@ from members.models import Member
 from users.phone import normalize_phone
 
 # transaction=True: the live server runs in another thread and must see the seed committed.
-# serialized_rollback=True: a transactional test ends by emptying every table, so without it the
-# regions loaded by migrations (which the seed needs) are gone for every test after the first.
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 LOGIN_PATH = "/akun/login/"
 MY_SPACES_HEADING = "Koperasi saya"
 
 
+def restore_reference_data():
+    """Put back the kecamatan and kelurahan that migration cooperatives 0003 loads.
+
+    Every transactional test ends by emptying every table, data loaded by migrations included, so
+    after the first one (in this directory or elsewhere) the seed would find no region. The
+    migration's loader is idempotent; `serialized_rollback` is no substitute here: its restore
+    collides with the content types that a flush recreates.
+    """
+    regions = importlib.import_module("cooperatives.migrations.0003_kota_sukabumi_regions")
+    regions.load(django_apps, None)
+
+
 @pytest.fixture
 def demo_logins(transactional_db, tmp_path):
     """The demo city (332 cooperatives, 3 members each) and one login per role."""
+    restore_reference_data()
     logins_file = tmp_path / "logins.json"
     call_command("seed_demo", "--members-per-cooperative", "3", "--logins-file", str(logins_file))
     logins = json.loads(logins_file.read_text())
