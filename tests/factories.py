@@ -2,7 +2,10 @@
 so tests can build data for several cooperatives at once."""
 
 import datetime
+import importlib
 import itertools
+
+from django.apps import apps as django_apps
 
 import factory
 from django_scopes import scopes_disabled
@@ -14,6 +17,18 @@ from users.models import User
 
 _phone_numbers = itertools.count(10000000)
 _nik_serials = itertools.count(1)
+
+
+def ensure_regions():
+    """Put back the kecamatan and kelurahan that migration cooperatives 0003 loads.
+
+    Every transactional test ends by emptying every table, data loaded by migrations included,
+    so a later test would find no region. The migration's loader is idempotent.
+    (`serialized_rollback` is no substitute: its restore collides with the content types a
+    flush recreates.)
+    """
+    if not Kelurahan.objects.exists():
+        importlib.import_module("cooperatives.migrations.0003_kota_sukabumi_regions").load(django_apps, None)
 
 
 def next_phone():
@@ -49,7 +64,7 @@ class CooperativeFactory(factory.django.DjangoModelFactory):
     name = factory.Sequence(lambda n: f"Koperasi Uji {n}")
     slug = factory.Sequence(lambda n: f"koperasi-uji-{n}")
     kind = CooperativeKind.SIMPAN_PINJAM
-    kelurahan = factory.LazyFunction(lambda: Kelurahan.objects.order_by("code").first())
+    kelurahan = factory.LazyFunction(lambda: (ensure_regions(), Kelurahan.objects.order_by("code").first())[1])
     kecamatan = factory.LazyAttribute(lambda o: o.kelurahan.kecamatan)
     legal_entity_number = factory.Sequence(lambda n: f"{n}/BH/XIII.4/2010")
     founded_on = datetime.date(2010, 1, 15)

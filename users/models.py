@@ -84,3 +84,8 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     def get_short_name(self):
         return (self.full_name or "").split(" ")[0]
+
+
+def user_display(user) -> str:
+    """How allauth names a person in messages ("Berhasil masuk sebagai …"): never a raw +62 number."""
+    return user.full_name or user.email or display_phone(user.phone)

@@ -129,6 +129,7 @@ ACCOUNT_EMAIL_VERIFICATION = "none"
 ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_PRESERVE_USERNAME_CASING = False
 ACCOUNT_ADAPTER = "users.adapters.PortalAccountAdapter"
+ACCOUNT_USER_DISPLAY = "users.models.user_display"
 ACCOUNT_FORMS = {"login": "users.forms.PhoneOrEmailLoginForm"}
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_SESSION_REMEMBER = None

@@ -28,3 +28,11 @@ def tanggal_panjang(value):
 @register.filter
 def tanggal_waktu(value):
     return formatting.format_datetime(value)
+
+
+@register.filter
+def nomor_hp(value):
+    """+6281234567890 → 0812-3456-7890."""
+    from users.phone import display_phone
+
+    return display_phone(value)

@@ -5,12 +5,10 @@ would look for, runs axe on every page it visits (no serious or critical violati
 screenshots in var/test-artifacts/screenshots/.
 """
 
-import importlib
 import json
 import re
 
 import pytest
-from django.apps import apps as django_apps
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django_scopes import scopes_disabled
@@ -18,6 +16,7 @@ from playwright.sync_api import expect
 
 from cooperatives.models import Cooperative
 from members.models import Member
+from tests.factories import ensure_regions
 from users.phone import normalize_phone
 
 # transaction=True: the live server runs in another thread and must see the seed committed.
@@ -27,22 +26,10 @@ LOGIN_PATH = "/akun/login/"
 MY_SPACES_HEADING = "Koperasi saya"
 
 
-def restore_reference_data():
-    """Put back the kecamatan and kelurahan that migration cooperatives 0003 loads.
-
-    Every transactional test ends by emptying every table, data loaded by migrations included, so
-    after the first one (in this directory or elsewhere) the seed would find no region. The
-    migration's loader is idempotent; `serialized_rollback` is no substitute here: its restore
-    collides with the content types that a flush recreates.
-    """
-    regions = importlib.import_module("cooperatives.migrations.0003_kota_sukabumi_regions")
-    regions.load(django_apps, None)
-
-
 @pytest.fixture
 def demo_logins(transactional_db, tmp_path):
     """The demo city (332 cooperatives, 3 members each) and one login per role."""
-    restore_reference_data()
+    ensure_regions()
     logins_file = tmp_path / "logins.json"
     call_command("seed_demo", "--members-per-cooperative", "3", "--logins-file", str(logins_file))
     logins = json.loads(logins_file.read_text())

@@ -16,8 +16,13 @@ PRODUCTION_ENV = {
 }
 
 
+# The test process may carry variables that production must never see (browser tests set
+# DJANGO_ALLOW_ASYNC_UNSAFE, which `check --deploy` rightly refuses).
+NOT_FOR_PRODUCTION = {"DJANGO_SETTINGS_MODULE", "DJANGO_ALLOW_ASYNC_UNSAFE", "DATABASE_URL"}
+
+
 def manage(*args, env):
-    base = {k: v for k, v in os.environ.items() if k not in PRODUCTION_ENV and k != "DJANGO_SETTINGS_MODULE"}
+    base = {k: v for k, v in os.environ.items() if k not in PRODUCTION_ENV and k not in NOT_FOR_PRODUCTION}
     return subprocess.run(
         [sys.executable, "manage.py", *args, "--settings=portal.settings.production"],
         cwd=ROOT, env={**base, **env}, capture_output=True, text=True, timeout=120,
@@ -44,7 +49,7 @@ def test_production_security_settings():
         "print(s.SESSION_COOKIE_SECURE, s.CSRF_COOKIE_SECURE, s.SECURE_HSTS_SECONDS >= 31536000,"
         " s.CACHES['default']['BACKEND'].endswith('RedisCache'), 'nonce' in str(s.SECURE_CSP['script-src']).lower(), s.DEBUG)"
     )
-    base = {k: v for k, v in os.environ.items() if k not in PRODUCTION_ENV}
+    base = {k: v for k, v in os.environ.items() if k not in PRODUCTION_ENV and k not in NOT_FOR_PRODUCTION}
     result = subprocess.run(
         [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=60,
         env={**base, **PRODUCTION_ENV, "DJANGO_SETTINGS_MODULE": "portal.settings.production"},
