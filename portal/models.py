@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from django_scopes import ScopedManager
@@ -37,3 +38,32 @@ class AuditEvent(models.Model):
 
     def __str__(self):
         return f"{self.at:%Y-%m-%d %H:%M} {self.action} {self.object_repr}"
+
+
+class IdempotencyKey(models.Model):
+    """A request that moved money under an `Idempotency-Key` header, kept for replay
+    (DESIGN.md §8; see portal.idempotency). Written in the same transaction as the work it
+    guards, so the key and its effect commit or roll back together."""
+
+    cooperative = models.ForeignKey(
+        "cooperatives.Cooperative", on_delete=models.CASCADE, related_name="+", verbose_name=_("cooperative"),
+    )
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", verbose_name=_("user"))
+    key = models.CharField(_("key"), max_length=255)
+    endpoint = models.CharField(_("endpoint"), max_length=255)
+    request_hash = models.CharField(_("request fingerprint"), max_length=64)
+    status_code = models.PositiveSmallIntegerField(_("status"), null=True, blank=True)
+    response_body = models.JSONField(_("response"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created"), default=timezone.now, db_index=True)
+
+    objects = ScopedManager(cooperative="cooperative")
+
+    class Meta:
+        verbose_name = _("idempotency key")
+        verbose_name_plural = _("idempotency keys")
+        constraints = [
+            models.UniqueConstraint(fields=["cooperative", "user", "key"], name="idempotency_key_unique"),
+        ]
+
+    def __str__(self):
+        return f"{self.key} {self.endpoint} → {self.status_code}"
