@@ -101,7 +101,8 @@ def _replay(record, request_hash):
         ))
     if record.status_code is None:  # never committed that way, but fail safe
         raise _error(IdempotencyKeyConflict, _("A request with this Idempotency-Key is still in progress; retry later."))
-    return Response(record.response_body, status=record.status_code, headers={REPLAYED_HEADER: "true"})
+    body = json.loads(record.response_body) if record.response_body else None
+    return Response(body, status=record.status_code, headers={REPLAYED_HEADER: "true"})
 
 
 class _Rollback(Exception):
@@ -137,9 +138,9 @@ def _claim(*, cooperative, user, key, endpoint, request_hash):
     return _replay(existing, request_hash)
 
 
-def _json_roundtrip(data):
-    """The body exactly as it was sent, as JSON-compatible data (decimals stay strings)."""
-    return json.loads(JSONRenderer().render(data) or b"null")
+def _json_text(data) -> str:
+    """The body as JSON text, the way the API renders it (decimals stay strings)."""
+    return JSONRenderer().render(data).decode() if data is not None else ""
 
 
 def idempotent(handler=None, *, required=True):
@@ -170,7 +171,7 @@ def idempotent(handler=None, *, required=True):
                 if not status.is_success(response.status_code):
                     raise _Rollback(response)
                 claimed.status_code = response.status_code
-                claimed.response_body = _json_roundtrip(response.data)
+                claimed.response_body = _json_text(response.data)
                 claimed.save(update_fields=["status_code", "response_body"])
                 return response
         except _Rollback as rollback:

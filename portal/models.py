@@ -53,7 +53,8 @@ class IdempotencyKey(models.Model):
     endpoint = models.CharField(_("endpoint"), max_length=255)
     request_hash = models.CharField(_("request fingerprint"), max_length=64)
     status_code = models.PositiveSmallIntegerField(_("status"), null=True, blank=True)
-    response_body = models.JSONField(_("response"), null=True, blank=True)
+    # the JSON text as first sent (text, not jsonb: a replay keeps the key order byte for byte)
+    response_body = models.TextField(_("response"), blank=True)
     created_at = models.DateTimeField(_("created"), default=timezone.now, db_index=True)
 
     objects = ScopedManager(cooperative="cooperative")

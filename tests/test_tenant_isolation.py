@@ -17,6 +17,7 @@ from django_scopes import ScopeError, scope, scopes_disabled
 from cooperatives import access
 from cooperatives.models import Cooperative
 from tests.factories import CooperativeFactory, MemberFactory, RoleAssignmentFactory, UserFactory
+from tests.ledger import api_samples as ledger_api
 
 PAGE_PREFIX = "c/<slug:slug>/"
 API_PREFIX = "api/v1/c/<slug:slug>/"
@@ -29,6 +30,8 @@ class Sample:
     kwargs: object = None  # callable(ctx) -> dict
     method: str = "get"
     success: int = 200
+    data: dict = None  # query (GET) or body (JSON for API POSTs)
+    headers: dict = None  # e.g. an Idempotency-Key
 
 
 SAMPLES = {
@@ -47,6 +50,14 @@ SAMPLES = {
     # API
     "api:cooperative": Sample(),
     # ledger API
+    "api:ledger_api:accounts": Sample(),
+    "api:ledger_api:entries": Sample(),
+    "api:ledger_api:entry": Sample(ledger_api.posted_entry),
+    "api:ledger_api:entry_reverse": Sample(ledger_api.posted_entry, "post", 201, data={}, headers=ledger_api.IDEMPOTENCY),
+    "api:ledger_api:trial_balance": Sample(data=ledger_api.AS_OF),
+    "api:ledger_api:balance_sheet": Sample(data=ledger_api.AS_OF),
+    "api:ledger_api:income_statement": Sample(data=ledger_api.PERIOD),
+    "api:ledger_api:year_close": Sample(ledger_api.prepared_year, "post", 200),
 }
 
 
@@ -108,6 +119,12 @@ def build_url(name, ctx):
 
 def call(client, name, url, **extra):
     sample = SAMPLES[name]
+    if sample.data is not None:
+        extra["data"] = sample.data
+        if sample.method != "get" and is_api(name):
+            extra["content_type"] = "application/json"
+    if sample.headers:
+        extra["headers"] = sample.headers
     return getattr(client, sample.method)(url, **extra)
 
 

@@ -23,7 +23,7 @@ class Migration(migrations.Migration):
                 ('endpoint', models.CharField(max_length=255, verbose_name='endpoint')),
                 ('request_hash', models.CharField(max_length=64, verbose_name='request fingerprint')),
                 ('status_code', models.PositiveSmallIntegerField(blank=True, null=True, verbose_name='status')),
-                ('response_body', models.JSONField(blank=True, null=True, verbose_name='response')),
+                ('response_body', models.TextField(blank=True, verbose_name='response')),
                 ('created_at', models.DateTimeField(db_index=True, default=django.utils.timezone.now, verbose_name='created')),
                 ('cooperative', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='cooperatives.cooperative', verbose_name='cooperative')),
                 ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='user')),
