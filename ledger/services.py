@@ -216,6 +216,11 @@ def validate_lines(*, cooperative, lines) -> list[LineInput]:
 
 def _check_open_year(cooperative, day, *, allow_prepared=True):
     book_year = book_year_for(cooperative=cooperative, day=day)
+    # Lock the year's row (lock order: entry being reversed → book year → journal counter →
+    # balance rows by account id). A close running at the same time then waits for this
+    # posting and sees it; a posting that waited for a close sees the year closed.
+    with scope(cooperative=cooperative):
+        book_year = BookYear.objects.select_for_update().get(pk=book_year.pk)
     if book_year.is_closed:
         raise ValidationError({"date": _("Book year %(year)s is closed; no posting on %(date)s.") % {"year": book_year.year, "date": format_date(day)}})
     return book_year
@@ -230,8 +235,10 @@ def _apply_rollup(cooperative, entry, lines, *, sign=1):
         totals[line.account.pk][0] += line.debit
         totals[line.account.pk][1] += line.credit
     with scope(cooperative=cooperative):
+        # rows are created and then locked in account-id order, so concurrent postings that
+        # touch the same accounts wait for each other instead of deadlocking
         AccountBalance.objects.bulk_create(
-            [AccountBalance(cooperative=cooperative, account_id=pk, year=year, period=period) for pk in totals],
+            [AccountBalance(cooperative=cooperative, account_id=pk, year=year, period=period) for pk in sorted(totals)],
             ignore_conflicts=True,
         )
         for account_id, (debit, credit) in sorted(totals.items()):
@@ -377,6 +384,22 @@ def _year_income_expense(cooperative, book_year):
         return [(accounts[r["account"]], r["d"] - r["c"]) for r in rows if r["d"] != r["c"]]
 
 
+def closing_lines(balances, shu):
+    """The closing entry's lines as (account, debit, credit): each income and expense account
+    (given as (account, debit minus credit) over the year) brought to zero, the net into `shu`
+    (SHU tahun berjalan). Shared with `ledger.bulk.close_years`."""
+    lines, net = [], Decimal("0")
+    for account, debit_minus_credit in balances:
+        if debit_minus_credit > 0:
+            lines.append((account, Decimal("0"), debit_minus_credit))
+        else:
+            lines.append((account, -debit_minus_credit, Decimal("0")))
+        net += debit_minus_credit
+    # net < 0: income exceeded expense → SHU (credit); net > 0: a loss (debit)
+    lines.append((shu, net if net > 0 else Decimal("0"), -net if net < 0 else Decimal("0")))
+    return [line for line in lines if line[1] or line[2]]
+
+
 @transaction.atomic
 def book_year_prepare(*, actor, cooperative, year: int) -> BookYear:
     """The bookkeeper marks a year ready: adjustments are in, the manager may close it."""
@@ -418,16 +441,7 @@ def book_year_close(*, actor, cooperative, year: int, require_prepared=True) -> 
         balances = _year_income_expense(cooperative, book_year)
         closing = None
         if balances:
-            lines, net = [], Decimal("0")
-            for account, debit_minus_credit in balances:
-                if debit_minus_credit > 0:
-                    lines.append(LineInput(account, Decimal("0"), debit_minus_credit, ""))
-                else:
-                    lines.append(LineInput(account, -debit_minus_credit, Decimal("0"), ""))
-                net += debit_minus_credit
-            # net < 0: income exceeded expense → SHU (credit); net > 0: a loss (debit)
-            lines.append(LineInput(shu, net if net > 0 else Decimal("0"), -net if net < 0 else Decimal("0"), ""))
-            lines = [l for l in lines if l.debit or l.credit]
+            lines = [LineInput(account, debit, credit, "") for account, debit, credit in closing_lines(balances, shu)]
             closing = _create_entry(
                 actor=actor, cooperative=cooperative, day=book_year.end_date,
                 description=_("Closing of book year %(year)s") % {"year": year}, reference="",
