@@ -2,10 +2,12 @@
 one partial month of lines, so their cost does not grow with the number of postings."""
 
 import calendar
+import operator
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
+from functools import reduce
 
 from django.db.models import Q, Sum
 
@@ -39,28 +41,33 @@ def account_totals(*, cooperative, as_of: date, since: date | None = None, accou
     # whole months inside [start, as_of] come from the rollup; the edges from the lines
     first_full = start if start.day == 1 else _month_end(start) + timedelta(days=1)
     last_full = as_of if as_of == _month_end(as_of) else date(as_of.year, as_of.month, 1) - timedelta(days=1)
-    balances = AccountBalance.objects.filter(cooperative=cooperative, period__lte=12)
-    lines = JournalLine.objects.filter(cooperative=cooperative, entry__state=EntryState.POSTED).exclude(entry__kind=EntryKind.CLOSING)
-    if accounts is not None:
-        balances = balances.filter(account__in=accounts)
-        lines = lines.filter(account__in=accounts)
+    # One rollup query covers the whole months and the closing entries of the book years that
+    # ended in the range (period 13); the lines are read only when the range has partial months.
+    # A report thus costs the same few queries whatever the data (DESIGN.md §7 page budget).
+    rollup = []
     if first_full <= last_full:
-        in_range = (
+        rollup.append(Q(period__lte=12) & (
             (Q(year__gt=first_full.year) | Q(year=first_full.year, period__gte=first_full.month))
             & (Q(year__lt=last_full.year) | Q(year=last_full.year, period__lte=last_full.month))
-        )
-        _add(totals, balances.filter(in_range).values("account").annotate(d=Sum("debit_total"), c=Sum("credit_total")).order_by())
-        edges = Q(date__gte=start, date__lt=first_full) | Q(date__gt=last_full, date__lte=as_of)
+        ))
+        edges = [(start, first_full - timedelta(days=1)), (last_full + timedelta(days=1), as_of)]
     else:  # the whole range lies inside one month
-        edges = Q(date__gte=start, date__lte=as_of)
-    _add(totals, lines.filter(edges).values("account").annotate(d=Sum("debit"), c=Sum("credit")).order_by())
+        edges = [(start, as_of)]
     if include_closing:
-        years = list(BookYear.objects.filter(cooperative=cooperative, end_date__gte=start, end_date__lte=as_of).values_list("year", flat=True))
-        if years:
-            closing = AccountBalance.objects.filter(cooperative=cooperative, period=CLOSING_PERIOD, year__in=years)
-            if accounts is not None:
-                closing = closing.filter(account__in=accounts)
-            _add(totals, closing.values("account").annotate(d=Sum("debit_total"), c=Sum("credit_total")).order_by())
+        years = BookYear.objects.filter(cooperative=cooperative, end_date__gte=start, end_date__lte=as_of).values("year")
+        rollup.append(Q(period=CLOSING_PERIOD, year__in=years))
+    if rollup:
+        balances = AccountBalance.objects.filter(cooperative=cooperative).filter(reduce(operator.or_, rollup))
+        if accounts is not None:
+            balances = balances.filter(account__in=accounts)
+        _add(totals, balances.values("account").annotate(d=Sum("debit_total"), c=Sum("credit_total")).order_by())
+    edges = [Q(date__gte=low, date__lte=high) for low, high in edges if low <= high]
+    if edges:
+        lines = JournalLine.objects.filter(cooperative=cooperative, entry__state=EntryState.POSTED).exclude(entry__kind=EntryKind.CLOSING)
+        if accounts is not None:
+            lines = lines.filter(account__in=accounts)
+        lines = lines.filter(reduce(operator.or_, edges))
+        _add(totals, lines.values("account").annotate(d=Sum("debit"), c=Sum("credit")).order_by())
     return totals
 
 

@@ -47,6 +47,11 @@ SAMPLES = {
     "members:edit": Sample(lambda ctx: {"number": ctx.member.number}),
     # ledger pages
     # ledger reports
+    "ledger_reports:index": Sample(),
+    "ledger_reports:general_ledger": Sample(),
+    "ledger_reports:trial_balance": Sample(),
+    "ledger_reports:balance_sheet": Sample(),
+    "ledger_reports:income_statement": Sample(),
     # API
     "api:cooperative": Sample(),
     # ledger API
