@@ -46,6 +46,25 @@ SAMPLES = {
     "members:detail": Sample(lambda ctx: {"number": ctx.member.number}),
     "members:edit": Sample(lambda ctx: {"number": ctx.member.number}),
     # ledger pages
+    "ledger:entries": Sample(),
+    "ledger:entry_add": Sample(),
+    "ledger:entry_totals": Sample(method="post"),
+    "ledger:entry_detail": Sample(lambda ctx: {"number": ctx.ledger_entry().number}),
+    "ledger:entry_reverse": Sample(lambda ctx: {"number": ctx.ledger_entry().number}, "post", 302),
+    "ledger:draft_detail": Sample(lambda ctx: {"pk": ctx.ledger_draft().pk}),
+    "ledger:draft_post": Sample(lambda ctx: {"pk": ctx.ledger_draft().pk}, "post", 302),
+    "ledger:draft_delete": Sample(lambda ctx: {"pk": ctx.ledger_draft().pk}, "post", 302),
+    "ledger:accounts": Sample(lambda ctx: ctx.ledger_chart()),
+    "ledger:account_add": Sample(lambda ctx: ctx.ledger_chart()),
+    "ledger:account_edit": Sample(lambda ctx: ctx.ledger_chart() or {"code": "1-101"}),
+    "ledger:account_delete": Sample(lambda ctx: {"code": ctx.ledger_unused_account().code}, "post", 302),
+    "ledger:years": Sample(lambda ctx: ctx.ledger_year("closed") and {}),  # a closed year on the page
+    "ledger:year_prepare": Sample(lambda ctx: {"year": ctx.ledger_year("open")}, "post", 302),
+    "ledger:year_close": Sample(lambda ctx: {"year": ctx.ledger_year("prepared")}, "post", 302),
+    "ledger:year_reopen": Sample(lambda ctx: {"year": ctx.ledger_year("closed")}),
+    "ledger:opening": Sample(lambda ctx: ctx.ledger_chart()),
+    "ledger:opening_import": Sample(),
+    "ledger:opening_confirm": Sample(method="post", success=302),
     # ledger reports
     "ledger_reports:index": Sample(),
     "ledger_reports:general_ledger": Sample(),
@@ -104,6 +123,50 @@ class Context:
 
     def fresh_supervisor_assignment(self):
         return RoleAssignmentFactory(cooperative=self.cooperative, role="supervisor")
+
+    # ledger: factory cooperatives have no chart; these apply it on first use
+    def ledger_chart(self):
+        from ledger.services import chart_apply_template
+
+        chart_apply_template(cooperative=self.cooperative)
+        return {}
+
+    def ledger_entry(self, day=None):
+        """A fresh posted entry (dated in 2024 by default)."""
+        import datetime
+
+        from ledger.services import entry_post
+
+        self.ledger_chart()
+        return entry_post(actor=None, cooperative=self.cooperative, date=day or datetime.date(2024, 3, 1), description="Setoran",
+                          lines=[{"account": "1-101", "debit": "1000", "credit": "0"}, {"account": "3-101", "debit": "0", "credit": "1000"}])
+
+    def ledger_draft(self):
+        import datetime
+
+        from ledger.services import entry_save_draft
+
+        self.ledger_chart()
+        return entry_save_draft(actor=None, cooperative=self.cooperative, date=datetime.date(2024, 3, 2), description="Draf",
+                                lines=[{"account": "1-101", "debit": "500", "credit": "0"}, {"account": "4-901", "debit": "0", "credit": "500"}])
+
+    def ledger_unused_account(self):
+        from ledger.services import account_create
+
+        self.ledger_chart()
+        self._ledger_accounts = getattr(self, "_ledger_accounts", 0) + 1
+        return account_create(actor=None, cooperative=self.cooperative, code=f"1-9{self._ledger_accounts:02d}", name="Kas kecil", kind="asset")
+
+    def ledger_year(self, state):
+        """Book year 2024 (ended) in `state`: open, prepared or closed."""
+        from ledger.services import book_year_close, book_year_prepare
+
+        self.ledger_entry()
+        if state in ("prepared", "closed"):
+            book_year_prepare(actor=None, cooperative=self.cooperative, year=2024)
+        if state == "closed":
+            book_year_close(actor=None, cooperative=self.cooperative, year=2024)
+        return 2024
 
 
 def allowed_roles(url):
