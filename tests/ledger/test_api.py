@@ -8,6 +8,7 @@ from datetime import timedelta
 
 import pytest
 from django.db import connection, connections
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from django_scopes import scope, scopes_disabled
 from rest_framework.authtoken.models import Token
@@ -535,3 +536,24 @@ def test_concurrent_requests_with_different_keys_all_post(cooperative, make_user
     with scopes_disabled():
         numbers = sorted(JournalEntry.objects.filter(cooperative=cooperative).values_list("number", flat=True))
     assert numbers == [f"JU-2026-{n:06d}" for n in range(1, threads_count + 1)]
+
+
+# --- query budgets ---------------------------------------------------------------------------
+
+def test_lists_and_reports_cost_the_same_few_queries_whatever_the_rows(api, books, post, django_assert_max_num_queries):
+    def cost(url, query=None):
+        with CaptureQueriesContext(connection) as captured:
+            assert api.get(url, query).status_code == 200
+        return len(captured)
+
+    urls = [(base(books) + "entries/", None), (base(books) + "accounts/", None),
+            (base(books) + "reports/trial-balance/", {"as_of": "2026-02-15"})]
+    post(D(2026, 1, 5), [("1-101", 1, 0), ("3-101", 0, 1)])
+    [cost(url, query) for url, query in urls]  # warm up: the user's roles are cached after one request
+    few = [cost(url, query) for url, query in urls]
+    for day in range(1, 21):
+        entry = post(D(2026, 1, day), [("1-101", 1, 0), ("3-102", 0, 1)])
+    services.entry_reverse(actor=None, entry=entry, date=D(2026, 1, 25))
+    assert [cost(url, query) for url, query in urls] == few
+    with django_assert_max_num_queries(12):
+        api.get(base(books) + f"entries/{entry.number}/")
