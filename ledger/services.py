@@ -81,6 +81,24 @@ def account_create(*, actor, cooperative, code, name, kind, parent=None, is_post
         return account
 
 
+def _check_group(account, parent, kind):
+    """The same rules as account_create, plus: an account never sits inside its own subtree."""
+    if parent is None:
+        return
+    if parent.cooperative_id != account.cooperative_id:
+        raise ValidationError({"parent": _("That group belongs to another cooperative.")})
+    if parent.is_postable:
+        raise ValidationError({"parent": _("Only a header account can group other accounts.")})
+    if parent.kind != kind:
+        raise ValidationError({"parent": _("An account must have the same kind as its group.")})
+    ancestor, seen = parent, set()
+    while ancestor is not None and ancestor.pk not in seen:
+        if ancestor.pk == account.pk:
+            raise ValidationError({"parent": _("An account cannot be grouped under itself.")})
+        seen.add(ancestor.pk)
+        ancestor = ancestor.parent
+
+
 @transaction.atomic
 def account_update(*, actor, account, **fields) -> Account:
     allowed = {"name", "kind", "parent", "is_active", "is_contra", "segment", "is_postable"}
@@ -95,6 +113,8 @@ def account_update(*, actor, account, **fields) -> Account:
             raise ValidationError({"is_postable": _("An account with postings cannot become a header account.")})
         if fields.get("is_postable") is True and account.children.exists():
             raise ValidationError({"is_postable": _("This account groups other accounts; it must stay a header.")})
+        if "parent" in fields or "kind" in fields:
+            _check_group(account, fields.get("parent", account.parent), fields.get("kind", account.kind))
         before = {k: str(getattr(account, k)) for k in fields}
         for name, value in fields.items():
             setattr(account, name, value)

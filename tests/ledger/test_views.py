@@ -169,6 +169,24 @@ def test_an_account_cannot_be_grouped_under_itself_or_its_children(as_bookkeeper
     assert account("1").parent_id is None
 
 
+@pytest.mark.parametrize(("code", "fields"), [
+    ("1-101", {"parent": "1-102"}),   # a postable account cannot group
+    ("1-101", {"parent": "2"}),       # a liability group for an asset
+    ("1-101", {"kind": "liability"}),  # its group "1" is an asset header (no postings yet)
+    ("1", {"parent": "1-300"}),       # inside its own subtree
+])
+def test_account_update_refuses_a_bad_group(books, account, code, fields):
+    """ledger.services.account_update checks the group as account_create does (fixed with the pages)."""
+    from django.core.exceptions import ValidationError
+
+    services.account_create(actor=None, cooperative=books, code="1-300", name="Aset lain", kind="asset", parent=account("1"), is_postable=False)
+    fields = {k: account(v) if k == "parent" else v for k, v in fields.items()}
+    with pytest.raises(ValidationError) as caught:
+        services.account_update(actor=None, account=account(code), **fields)
+    assert "parent" in caught.value.error_dict
+    assert account(code).kind == "asset"
+
+
 # --- journal list and detail ---------------------------------------------------------------
 
 def test_journal_search_filter_date_range_and_pagination(as_bookkeeper, books, post):
