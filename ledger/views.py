@@ -4,11 +4,13 @@ Thin views (DESIGN.md §4): parse with a form, call one ledger service or select
 Each page works as a plain request; with htmx, partials (`{% partialdef %}`) make it faster.
 """
 
+import re
 import uuid
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.db import IntegrityError, transaction
 from django.db.models import Sum
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -227,10 +229,49 @@ def entry_reverse(request, slug, number):
 
 # --- the entry form ------------------------------------------------------------------------
 
+FORM_KEY = "form_key"
+
+
+def _form_key(data=None) -> str:
+    """The key a form carries from page to page; a new one for a new form."""
+    key = (data or {}).get(FORM_KEY, "")
+    return key if re.fullmatch(r"[0-9a-f]{32}", key) else uuid.uuid4().hex
+
+
+class AlreadyDone(Exception):
+    def __init__(self, url):
+        self.url = url
+
+
+def _once(request, key, work):
+    """Run `work()` — one service call that returns the URL of what it made — at most once per
+    form key: a double tap on "Post", or a resubmit after going back, finds the first result
+    instead of posting again. The key row (portal.IdempotencyKey, the API's table) is written in
+    the same transaction as the work; a failed service call rolls both back, so the corrected
+    form may be sent again. Raises AlreadyDone(url) when the key was used."""
+    from portal.models import IdempotencyKey
+
+    key = f"page:{key}"
+    with transaction.atomic():
+        try:
+            with transaction.atomic():  # a savepoint: a clash leaves the outer transaction usable
+                record = IdempotencyKey.objects.create(
+                    cooperative=request.cooperative, user=request.user, key=key, endpoint=f"POST {request.path}"[:255],
+                    request_hash="", status_code=302,
+                )
+        except IntegrityError:
+            record = IdempotencyKey.objects.filter(user=request.user, key=key).first()
+            raise AlreadyDone(record.response_body if record else "") from None
+        url = work()
+        record.response_body = url
+        record.save(update_fields=["response_body"])
+    return url
+
+
 def _entry_form_context(request, form, formset, lines, line_errors=()):
     debit, credit = line_totals(lines)
     return {
-        "form": form, "formset": formset, "line_errors": list(line_errors),
+        "form": form, "formset": formset, "line_errors": list(line_errors), "form_key": _form_key(request.POST),
         "accounts": formset.form_kwargs["lookup"].choices,
         "total_debit": debit, "total_credit": credit, "difference": abs(debit - credit),
         "imbalance": _imbalance_message(debit, credit), "max_lines": MAX_LINES,
@@ -280,8 +321,19 @@ def entry_add(request, slug):
     if form.is_valid() and formset.is_valid():
         entry_lines = [f.line() for f in formset if not f.is_blank]
         service = services.entry_post if action == "post" else services.entry_save_draft
-        try:
+        saved = []
+
+        def save():
             entry = service(actor=request.user, cooperative=cooperative, **form.cleaned_data, lines=entry_lines)
+            saved.append(entry)
+            if entry.is_posted:
+                return reverse("ledger:entry_detail", kwargs={"slug": slug, "number": entry.number})
+            return reverse("ledger:draft_detail", kwargs={"slug": slug, "pk": entry.pk})
+
+        try:
+            url = _once(request, _form_key(request.POST), save)
+        except AlreadyDone as done:
+            return _already_posted(request, done)
         except ValidationError as exc:
             # Re-show the filled lines first so the service's "Line 2" is the second line shown.
             lines = compact_lines(lines)
@@ -292,11 +344,12 @@ def entry_add(request, slug):
             if rest is not None:
                 apply_validation_error(form, rest)
         else:
+            entry = saved[0]
             if entry.is_posted:
                 messages.success(request, _("Entry %(number)s was posted.") % {"number": entry.number})
-                return redirect("ledger:entry_detail", slug=slug, number=entry.number)
-            messages.success(request, _("The entry was saved as a draft."))
-            return redirect("ledger:draft_detail", slug=slug, pk=entry.pk)
+            else:
+                messages.success(request, _("The entry was saved as a draft."))
+            return redirect(url)
     return render(request, "ledger/entry_form.html", _entry_form_context(request, form, formset, lines, line_errors))
 
 
@@ -388,9 +441,20 @@ def _existing_opening():
     )
 
 
-def _post_opening(request, *, date, description, lines):
-    return services.entry_post(actor=request.user, cooperative=request.cooperative, date=date,
-                               description=description, lines=lines, kind=EntryKind.OPENING)
+def _post_opening(request, key, *, date, description, lines):
+    """Post the opening entry once per form key; returns its URL (AlreadyDone if the key was used)."""
+    def work():
+        entry = services.entry_post(actor=request.user, cooperative=request.cooperative, date=date,
+                                    description=description, lines=lines, kind=EntryKind.OPENING)
+        messages.success(request, _("The opening balances were posted as %(number)s.") % {"number": entry.number})
+        return reverse("ledger:entry_detail", kwargs={"slug": request.cooperative.slug, "number": entry.number})
+
+    return _once(request, key, work)
+
+
+def _already_posted(request, done):
+    messages.info(request, _("This form was already sent; here is what it saved."))
+    return redirect(done.url or reverse("ledger:entries", kwargs={"slug": request.cooperative.slug}))
 
 
 @access.cooperative_view(roles=WRITERS)
@@ -401,18 +465,17 @@ def opening(request, slug):
     accounts = selectors.account_list(cooperative=cooperative, postable_only=True, active_only=True)
     form = OpeningBalanceForm(request.POST or None, accounts=accounts, initial={"date": first_day_of_book_year(cooperative)})
     if request.method == "POST" and existing is None and form.is_valid():
-        lines = form.lines()
         try:
-            entry = _post_opening(request, date=form.cleaned_data["date"], description=form.cleaned_data["description"], lines=lines)
+            return redirect(_post_opening(request, _form_key(request.POST), date=form.cleaned_data["date"],
+                                          description=form.cleaned_data["description"], lines=form.lines()))
+        except AlreadyDone as done:
+            return _already_posted(request, done)
         except ValidationError as exc:
             apply_validation_error(form, exc)  # "lines" (e.g. the imbalance) shows above the accounts
-        else:
-            messages.success(request, _("The opening balances were posted as %(number)s.") % {"number": entry.number})
-            return redirect("ledger:entry_detail", slug=slug, number=entry.number)
     debit, credit = form.totals() if form.is_bound and not form.errors else (0, 0)
     return render(request, "ledger/opening.html", {
         "form": form, "existing": existing, "total_debit": debit, "total_credit": credit,
-        "imbalance": _imbalance_message(debit, credit),
+        "imbalance": _imbalance_message(debit, credit), "form_key": _form_key(request.POST),
     })
 
 
@@ -458,12 +521,13 @@ def opening_confirm(request, slug):
         return redirect("ledger:opening_import", slug=slug)
     preview = imports.OpeningPreview.from_session(stored["lines"])
     try:
-        entry = _post_opening(request, date=date.fromisoformat(stored["date"]), description=stored["description"],
-                              lines=preview.as_lines())
+        url = _post_opening(request, stored["token"], date=date.fromisoformat(stored["date"]),
+                            description=stored["description"], lines=preview.as_lines())
+    except AlreadyDone as done:
+        return _already_posted(request, done)
     except ValidationError as exc:
         for message in exc.messages:
             messages.error(request, message)
         return redirect("ledger:opening_import", slug=slug)
     request.session.pop(OPENING_SESSION_KEY, None)
-    messages.success(request, _("The opening balances were posted as %(number)s.") % {"number": entry.number})
-    return redirect(reverse("ledger:entry_detail", kwargs={"slug": slug, "number": entry.number}))
+    return redirect(url)

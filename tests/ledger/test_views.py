@@ -298,6 +298,21 @@ def test_saving_a_draft_then_posting_or_deleting_it(as_bookkeeper, books):
     assert as_bookkeeper.post(url(books, "draft_delete", pk=draft.pk)).status_code == 404  # posted: never deleted
 
 
+def test_sending_the_same_form_twice_posts_once(as_bookkeeper, books):
+    html = page(as_bookkeeper.get(url(books, "entry_add")))
+    key = re.search(r'name="form_key" value="([0-9a-f]{32})"', html).group(1)
+    data = entry_post_data([("1-101", "1.000", ""), ("3-101", "", "1.000")], form_key=key)
+    first = as_bookkeeper.post(url(books, "entry_add"), data)
+    again = as_bookkeeper.post(url(books, "entry_add"), data)  # a double tap, or back and "Post" again
+    assert first.status_code == again.status_code == 302 and again["Location"] == first["Location"]
+    assert count(books) == 1
+    # a form whose service call failed keeps its key free: the corrected form posts
+    key = "b" * 32
+    page(as_bookkeeper.post(url(books, "entry_add"), entry_post_data([("1-101", "1.000", ""), ("3-101", "", "999")], form_key=key)))
+    assert as_bookkeeper.post(url(books, "entry_add"), entry_post_data([("1-101", "1.000", ""), ("3-101", "", "1.000")], form_key=key)).status_code == 302
+    assert count(books) == 2
+
+
 def test_add_a_line_without_javascript_keeps_what_was_typed(as_bookkeeper, books):
     data = entry_post_data([("1-101", "1.000", "", "catatan"), ("3-101", "", "1.000"), ("", "", ""), ("", "", "")], action=None)
     data["add_line"] = "1"
@@ -470,8 +485,9 @@ def test_import_a_good_csv_then_confirm(as_bookkeeper, books):
     assert response["Location"] == url(books, "entry_detail", number=entry.number)
     assert entry.kind == EntryKind.OPENING and entry.date == D(2026, 1, 1) and entry.description == "Saldo awal impor"
     assert lines == [("1-101", Decimal("1250000"), 0), ("1-102", Decimal("3750000.50"), 0), ("3-101", 0, Decimal("5000000.50"))]
-    # the preview is used once
-    assert as_bookkeeper.post(url(books, "opening_confirm"), {"token": "x"})["Location"] == url(books, "opening_import")
+    # the preview is used once: confirming again (a double tap) posts nothing more
+    token = re.search(r'name="token" value="([0-9a-f]+)"', html).group(1)
+    assert as_bookkeeper.post(url(books, "opening_confirm"), {"token": token})["Location"] == url(books, "opening_import")
     assert count(books) == 1
 
 
