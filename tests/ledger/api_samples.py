@@ -10,13 +10,6 @@ from ledger import services
 
 IDEMPOTENCY = {"Idempotency-Key": "isolation-suite-0001"}
 
-ENTRY_BODY = {
-    "date": "2026-01-15", "description": "Simpanan pokok", "reference": "BKM-1",
-    "lines": [
-        {"account": "1-101", "debit": "150000.00", "credit": "0"},
-        {"account": "3-101", "debit": "0", "credit": "150000.00"},
-    ],
-}
 AS_OF = {"as_of": "2026-01-31"}
 PERIOD = {"from": "2026-01-01", "to": "2026-12-31"}
 
