@@ -6,6 +6,7 @@ Each page works as a plain request; with htmx, partials (`{% partialdef %}`) mak
 
 import re
 import uuid
+from datetime import date
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -80,8 +81,7 @@ def account_list(request, slug):
 @access.cooperative_view(roles=WRITERS)
 def account_add(request, slug):
     cooperative = request.cooperative
-    form = AccountForm(request.POST or None, cooperative=cooperative,
-                       initial={"parent": request.GET.get("induk") and Account.objects.filter(code=request.GET["induk"]).first()})
+    form = AccountForm(request.POST or None, cooperative=cooperative)
     if request.method == "POST" and form.is_valid():
         try:
             account = services.account_create(actor=request.user, cooperative=cooperative, **{
@@ -390,11 +390,6 @@ def year_prepare(request, slug, year):
     return redirect("ledger:years", slug=slug)
 
 
-def _year_shu(cooperative, book_year):
-    statement = selectors.income_statement(cooperative=cooperative, date_from=book_year.start_date, date_to=book_year.end_date)
-    return statement
-
-
 @access.cooperative_view(roles=CLOSERS)
 def year_close(request, slug, year):
     """GET: what closing will do (the SHU of the year); POST: close it."""
@@ -410,7 +405,9 @@ def year_close(request, slug, year):
             messages.success(request, _("Book year %(year)s is closed.") % {"year": year})
             return redirect("ledger:years", slug=slug)
     return render(request, "ledger/year_close.html", {
-        "book_year": book_year, "statement": _year_shu(cooperative, book_year), "errors": errors,
+        "book_year": book_year, "errors": errors,
+        # the SHU that closing moves into SHU tahun berjalan: the year's income − expense
+        "statement": selectors.income_statement(cooperative=cooperative, date_from=book_year.start_date, date_to=book_year.end_date),
         "ready": book_year.state == BookYearState.PREPARED,
     })
 
@@ -510,8 +507,6 @@ def opening_import(request, slug):
 @require_POST
 @access.cooperative_view(roles=WRITERS)
 def opening_confirm(request, slug):
-    from datetime import date
-
     stored = request.session.get(OPENING_SESSION_KEY)
     if not stored or stored.get("token") != request.POST.get("token"):
         messages.error(request, _("Nothing to confirm: upload the file again."))
