@@ -100,8 +100,9 @@ class GeneralLedgerForm(PeriodForm):
     def __init__(self, *args, accounts, **kwargs):
         super().__init__(*args, **kwargs)
         self.accounts = {a.code: a for a in accounts}
+        inactive = _("Inactive")
         choices = [("", _("Choose an account"))] + [
-            (a.code, f"{a.code} {a.name}" + ("" if a.is_active else f" ({_('inactive')})")) for a in accounts
+            (a.code, f"{a.code} {a.name}" if a.is_active else f"{a.code} {a.name} ({inactive})") for a in accounts
         ]
         field = forms.CharField(label=_("Account"), required=False, max_length=20, widget=forms.Select(choices=choices))
         self.fields = {"account": field, **self.fields}

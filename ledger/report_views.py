@@ -61,8 +61,7 @@ def _respond(request, *, form, build, report_name, title, intro=""):
         "form": form, "report": report, "rows": report.html_rows() if report else [],
         "report_name": report_name, "title": title, "intro": intro,
     }
-    template = PAGE + "#body" if request.htmx and request.htmx.target == "report-body" else PAGE
-    return render(request, template, context)
+    return render(request, PAGE, context)
 
 
 @access.cooperative_view(roles=access.STAFF_ROLES)

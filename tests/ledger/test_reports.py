@@ -491,3 +491,27 @@ def test_trial_balance_page_same_queries_with_3_and_300_entries(client, books, b
     three = _queries(client, url(books, "trial_balance", as_of="2026-06-15"))
     post_some(297)
     assert _queries(client, url(books, "trial_balance", as_of="2026-06-15")) == three <= STAFF_BUDGET
+
+
+def test_general_ledger_lists_inactive_accounts_marked(staff, ledger_books, bookkeeper, account):
+    services.account_update(actor=bookkeeper, account=account("1-106"), is_active=False)
+    html = staff.get(url(ledger_books, "general_ledger")).content.decode()
+    assert "1-106 Piutang jasa (Nonaktif)" in html and "1-101 Kas</option>" in html
+
+
+# --- account_totals (ledger/selectors.py, edited for the page budget) ---------------------
+
+def test_account_totals_equal_the_lines_for_any_range_and_cost_at_most_two_queries(ledger_books):
+    days = [D(2025, 1, 1), D(2025, 2, 14), D(2025, 6, 1), D(2025, 9, 30), D(2025, 12, 31), D(2026, 1, 1),
+            D(2026, 2, 5), D(2026, 2, 28), D(2026, 3, 1), D(2026, 3, 31), D(2026, 4, 30)]
+    ranges = [(None, d) for d in days] + [(a, b) for a in days for b in days if a <= b]
+    for since, as_of in ranges:
+        for include_closing in (True, False):
+            kwargs = {"cooperative": ledger_books, "as_of": as_of, "since": since, "include_closing": include_closing}
+            with CaptureQueriesContext(connection) as ctx:
+                rollup = selectors.account_totals(**kwargs)
+            assert len(ctx.captured_queries) <= 2, (since, as_of)
+            assert {k: v for k, v in rollup.items() if v != [0, 0]} == dict(selectors.account_totals_from_lines(**kwargs)), (since, as_of, include_closing)
+    with CaptureQueriesContext(connection) as ctx:  # whole months only: the rollup alone
+        selectors.account_totals(cooperative=ledger_books, as_of=D(2025, 12, 31))
+    assert len(ctx.captured_queries) == 1
