@@ -5,7 +5,36 @@ from decimal import Decimal
 
 from django.db import models
 
+from django.utils.translation import gettext_lazy as _
+
 from .models import AuditEvent
+
+# What each action code means to a person reading the trail; unknown codes show as they are.
+ACTION_LABELS = {
+    "cooperative.create": _("Cooperative registered"),
+    "cooperative.update": _("Cooperative profile changed"),
+    "role.assign": _("Role given"),
+    "role.revoke": _("Role removed"),
+    "city_role.assign": _("City role given"),
+    "user.create": _("Login created"),
+    "member.admit": _("Member admitted"),
+    "member.update": _("Member data changed"),
+    "ledger.chart_apply": _("Chart of accounts applied"),
+    "ledger.account_create": _("Account added"),
+    "ledger.account_update": _("Account changed"),
+    "ledger.account_delete": _("Account deleted"),
+    "ledger.entry_draft": _("Journal draft saved"),
+    "ledger.entry_draft_delete": _("Journal draft deleted"),
+    "ledger.entry_post": _("Journal entry posted"),
+    "ledger.entry_reverse": _("Journal entry reversed"),
+    "ledger.year_prepare": _("Book year prepared for closing"),
+    "ledger.year_close": _("Book year closed"),
+    "ledger.year_reopen": _("Book year reopened"),
+}
+
+
+def action_label(action: str) -> str:
+    return str(ACTION_LABELS.get(action, action))
 
 
 def _plain(value):

@@ -1,4 +1,5 @@
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from .formatting import format_date, format_rupiah, month_name
 
@@ -15,8 +16,8 @@ def cooperative_profile_rows(cooperative):
         (_("Founded"), format_date(cooperative.founded_on) or "–"),
         (_("Book year ends"), _("end of %(month)s") % {"month": month_name(cooperative.book_year_end_month)}),
         (_("RAT quorum"), quorum_text),
-        (_("RAT deadline"), _("%(n)s months after the book year ends") % {"n": cooperative.rat_deadline_months}),
-        (_("Invitation notice"), _("%(n)s days") % {"n": cooperative.invitation_notice_days}),
+        (_("RAT deadline"), ngettext("%(n)s month after the book year ends", "%(n)s months after the book year ends", cooperative.rat_deadline_months) % {"n": cooperative.rat_deadline_months}),
+        (_("Invitation notice"), ngettext("%(n)s day", "%(n)s days", cooperative.invitation_notice_days) % {"n": cooperative.invitation_notice_days}),
         (_("Simpanan pokok"), format_rupiah(cooperative.simpanan_pokok_amount)),
         (_("Simpanan wajib per month"), format_rupiah(cooperative.simpanan_wajib_monthly_amount)),
     ]

@@ -36,3 +36,10 @@ def nomor_hp(value):
     from users.phone import display_phone
 
     return display_phone(value)
+
+
+@register.filter
+def audit_action(value):
+    from portal.audit import action_label
+
+    return action_label(value)

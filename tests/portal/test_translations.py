@@ -35,9 +35,7 @@ BRACE_PLACEHOLDER = re.compile(r"(?<!\{)\{[A-Za-z0-9_]*(?:![rsa])?(?::[^{}]*)?\}
 # Strings Django itself shows on our pages that its own Indonesian catalogue does not translate
 # yet (new in Django 6.1). Marked here so that makemessages puts them in locale/id, which takes
 # precedence over Django's catalogue; drop one once Django ships its translation.
-DJANGO_GAPS = [
-    gettext_noop("- Select an option -"),  # BLANK_CHOICE_LABEL: the empty option of a select
-]
+from portal.translation_gaps import DJANGO_GAPS  # noqa: E402
 
 
 def _reset_translation_caches():
