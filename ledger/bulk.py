@@ -19,9 +19,11 @@ bulk post may run while bookkeepers post.
 """
 
 from collections import defaultdict
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
+import sqlite3
 
 from django.db import connection, transaction
 from django.db.models import Sum
@@ -82,18 +84,18 @@ def apply_charts(cooperatives) -> int:
             ready = [item for item in pending if item[1][3] is None or item[1][3] in existing[item[0].pk]]
             if not ready:
                 raise ValueError(f"chart template has a group that does not exist: {pending[0][1][3]}")
-            accounts = Account.objects.bulk_create([
-                Account(cooperative_id=coop.pk, code=code, name=name, kind=kind, is_postable=postable,
-                        parent_id=existing[coop.pk][parent] if parent else None, **options)
+            if any(set(item[1][5]) - {"is_contra", "segment", "purpose"} for item in ready):
+                raise ValueError("chart template row with an option apply_charts does not know")
+            rows = [
+                (coop.pk, code, name, kind, existing[coop.pk][parent] if parent else None, postable, True,
+                 options.get("is_contra", False), options.get("segment", ""), options.get("purpose", ""))
                 for coop, (code, name, kind, parent, postable, options) in ready
-            ], batch_size=1000)
-            if any(a.pk is None for a in accounts):  # a backend that cannot return ids
-                ids = {(c, code): pk for pk, c, code in Account.objects.filter(cooperative__in=cooperatives).values_list("pk", "cooperative_id", "code")}
-                for a in accounts:
-                    a.pk = ids[(a.cooperative_id, a.code)]
-            for a in accounts:
-                existing[a.cooperative_id][a.code] = a.pk
-            created += len(accounts)
+            ]
+            ids = _insert(Account, ["cooperative_id", "code", "name", "kind", "parent_id", "is_postable", "is_active",
+                                    "is_contra", "segment", "purpose"], rows, returning=True)
+            for row, pk in zip(rows, ids):
+                existing[row[0]][row[1]] = pk
+            created += len(rows)
             done = {id(item) for item in ready}
             pending = [item for item in pending if id(item) not in done]
     return created
@@ -105,22 +107,58 @@ def _q(name):
     return connection.ops.quote_name(name)
 
 
-def _chunks(rows, width):
-    size = max(1, MAX_PARAMS // max(width, 1))
+class _Cursor:
+    """Runs the big statements without Django's DEBUG query log (formatting a 4,000-row INSERT
+    for the log costs more than running it, and `make run` seeds with DEBUG on), and without the
+    drivers rewriting every placeholder of a huge statement (SQLite: %s → ? by a regular
+    expression; psycopg: parsing the query for client-side binding). Errors are still Django's.
+    Write the SQL with %s."""
+
+    def __init__(self, cursor):
+        self.cursor = cursor
+
+    def execute(self, sql, params):
+        if connection.vendor == "sqlite":
+            return sqlite3.Cursor.execute(self.cursor, sql.replace("%s", "?"), params)
+        return self.cursor.execute(sql, params)
+
+    def fetchall(self):
+        return self.cursor.fetchall()
+
+
+@contextmanager
+def _cursor():
+    with connection.cursor() as wrapper, connection.wrap_database_errors:
+        yield _Cursor(wrapper.cursor)
+
+
+def _rows_source(model, columns, rows):
+    """Yield (sql, params) for chunks of `rows` as a row source with columns column1, column2, …:
+    on PostgreSQL `SELECT * FROM unnest(…)`, one array per column (a handful of parameters
+    however many rows), elsewhere a `VALUES` list (SQLite allows 32,766 parameters)."""
+    if connection.vendor == "postgresql":
+        fields = {f.column: f for f in model._meta.concrete_fields}
+        arrays = ", ".join(f"%s::{fields[c].db_type(connection)}[]" for c in columns)
+        sql = f"SELECT * FROM unnest({arrays}) AS u({', '.join(f'column{i + 1}' for i in range(len(columns)))})"
+        for start in range(0, len(rows), 20000):
+            yield sql, [list(column) for column in zip(*rows[start : start + 20000])]
+        return
+    one = "(" + ", ".join(["%s"] * len(columns)) + ")"
+    size = max(1, MAX_PARAMS // len(columns))
     for start in range(0, len(rows), size):
-        yield rows[start : start + size]
+        chunk = rows[start : start + size]
+        yield f"VALUES {', '.join([one] * len(chunk))}", [value for row in chunk for value in row]
 
 
-def _insert(model, columns, rows, *, returning=False):
-    """Multi-row INSERT of tuples; with `returning`, the new primary keys in row order."""
+def _insert(model, columns, rows, *, returning=False, on_conflict=""):
+    """INSERT the tuples `rows`; with `returning`, the new primary keys in row order (as
+    Django's bulk_create relies on for both databases)."""
     table = _q(model._meta.db_table)
     cols = ", ".join(_q(c) for c in columns)
-    one = "(" + ", ".join(["%s"] * len(columns)) + ")"
     ids = []
-    with connection.cursor() as cursor:
-        for chunk in _chunks(rows, len(columns)):
-            sql = f"INSERT INTO {table} ({cols}) VALUES {', '.join([one] * len(chunk))}"
-            params = [value for row in chunk for value in row]
+    with _cursor() as cursor:
+        for source, params in _rows_source(model, columns, rows):
+            sql = f"INSERT INTO {table} ({cols}) {source} {on_conflict}"
             if returning:
                 cursor.execute(sql + f" RETURNING {_q('id')}", params)
                 ids.extend(row[0] for row in cursor.fetchall())
@@ -130,73 +168,78 @@ def _insert(model, columns, rows, *, returning=False):
 
 
 def _update_from_values(model, key, assignments, rows, constants=()):
-    """UPDATE model SET col = v.columnN … FROM (VALUES …) AS v WHERE key = v.column1, one
-    statement per chunk. `assignments` are the columns set from the row values (after the key),
-    `constants` are (column, value) set on every row. PostgreSQL and SQLite ≥ 3.33 both name
-    the columns of a VALUES list column1, column2, …"""
+    """UPDATE model SET col = v.columnN … FROM <rows> AS v WHERE key = v.column1. `assignments`
+    are the columns set from the row values (after the key), `constants` are (column, value)
+    set on every row."""
     table = _q(model._meta.db_table)
-    width = 1 + len(assignments)
-    one = "(" + ", ".join(["%s"] * width) + ")"
     sets = [f"{_q(col)} = v.column{i + 2}" for i, col in enumerate(assignments)]
     sets += [f"{_q(col)} = %s" for col, _value in constants]
-    with connection.cursor() as cursor:
-        for chunk in _chunks(rows, width):
-            sql = (f"UPDATE {table} SET {', '.join(sets)} FROM (VALUES {', '.join([one] * len(chunk))}) AS v "
-                   f"WHERE {table}.{_q(key)} = v.column1")
-            cursor.execute(sql, [value for _col, value in constants] + [value for row in chunk for value in row])
+    with _cursor() as cursor:
+        for source, params in _rows_source(model, [key, *assignments], rows):
+            sql = f"UPDATE {table} SET {', '.join(sets)} FROM ({source}) AS v WHERE {table}.{_q(key)} = v.column1"
+            cursor.execute(sql, [value for _col, value in constants] + params)
 
 
-def _check_amount(value, where):
-    if not isinstance(value, Decimal):
+JOURNALS, KINDS = frozenset(JournalType.values), frozenset(EntryKind.values)
+REGULAR, REVERSAL, CLOSING = EntryKind.REGULAR.value, EntryKind.REVERSAL.value, EntryKind.CLOSING.value
+
+
+def _amount(value, where):
+    if type(value) is not Decimal:
         value = Decimal(str(value))
-    if not value.is_finite() or value < 0 or value != value.quantize(CENT):
-        raise ValueError(f"{where}: bad amount {value!r}")
+    if value < 0 or not value.is_finite() or value != value.quantize(CENT):
+        raise ValueError(f"{where()}: bad amount {value!r}")
     return value
 
 
 def _validate(entries, accounts, reversal_lines):
     originals, reversed_targets = set(), set()
     for index, entry in enumerate(entries):
-        where = f"entry {index} ({entry.description!r}, {entry.date})"
-        if entry.journal_type not in JournalType.values or entry.kind not in EntryKind.values:
-            raise ValueError(f"{where}: unknown journal or kind")
+        def where():
+            return f"entry {index} ({entry.description!r}, {entry.date})"
+
+        if entry.journal_type not in JOURNALS or entry.kind not in KINDS:
+            raise ValueError(f"{where()}: unknown journal or kind")
         if entry.reverses is not None:
             target = entry.reverses
-            if entry.kind != EntryKind.REVERSAL:
-                raise ValueError(f"{where}: an entry that reverses another must be of kind reversal")
-            if target.kind in (EntryKind.CLOSING, EntryKind.REVERSAL):
-                raise ValueError(f"{where}: closing entries and reversals are not reversed")
+            if entry.kind != REVERSAL:
+                raise ValueError(f"{where()}: an entry that reverses another must be of kind reversal")
+            if target.kind in (CLOSING, REVERSAL):
+                raise ValueError(f"{where()}: closing entries and reversals are not reversed")
             if target.cooperative_id != entry.cooperative_id or entry.date < target.date:
-                raise ValueError(f"{where}: reverses an entry of another cooperative or a later date")
+                raise ValueError(f"{where()}: reverses an entry of another cooperative or a later date")
             if isinstance(target, BulkEntry) and target.pk is None and id(target) not in originals:
-                raise ValueError(f"{where}: reverses an entry that comes later in the list")
+                raise ValueError(f"{where()}: reverses an entry that comes later in the list")
             if id(target) in reversed_targets:
-                raise ValueError(f"{where}: the entry is reversed twice")
+                raise ValueError(f"{where()}: the entry is reversed twice")
             if not entry.lines:
                 entry.lines = [(l[0], l[2], l[1], *l[3:]) for l in (target.lines if isinstance(target, BulkEntry) else reversal_lines.get(target.pk, ()))]
             reversed_targets.add(id(target))
         originals.add(id(entry))
         if len(entry.lines) < 2:
-            raise ValueError(f"{where}: an entry needs at least two lines")
+            raise ValueError(f"{where()}: an entry needs at least two lines")
         lines, debit, credit = [], ZERO, ZERO
+        coop, inactive_ok = entry.cooperative_id, entry.kind == REVERSAL
         for line in entry.lines:
-            account_id, d, c = line[0], _check_amount(line[1], where), _check_amount(line[2], where)
-            memo = line[3] if len(line) > 3 else ""
+            account_id, d, c = line[0], _amount(line[1], where), _amount(line[2], where)
             info = accounts.get(account_id)
-            if info is None or info[0] != entry.cooperative_id:
-                raise ValueError(f"{where}: account {account_id} is not the cooperative's")
-            if not info[1] or (not info[2] and entry.kind != EntryKind.REVERSAL):
-                raise ValueError(f"{where}: account {account_id} is a header or inactive")
+            if info is None or info[0] != coop:
+                raise ValueError(f"{where()}: account {account_id} is not the cooperative's")
+            if not info[1] or not (info[2] or inactive_ok):
+                raise ValueError(f"{where()}: account {account_id} is a header or inactive")
             if (d > 0) == (c > 0):
-                raise ValueError(f"{where}: a line has both sides or none")
-            debit, credit = debit + d, credit + c
-            lines.append((account_id, d, c, memo[:200]))
+                raise ValueError(f"{where()}: a line has both sides or none")
+            debit += d
+            credit += c
+            lines.append((account_id, d, c, line[3][:200] if len(line) > 3 else ""))
         if debit != credit:
-            raise ValueError(f"{where}: debit {debit} and credit {credit} do not balance")
+            raise ValueError(f"{where()}: debit {debit} and credit {credit} do not balance")
         entry.lines = lines
-        entry.description = " ".join((entry.description or "").split())[:300]
+        description = entry.description or ""
+        if "  " in description or description != description.strip() or len(description) > 300 or "\n" in description:
+            entry.description = " ".join(description.split())[:300]
         if not entry.description and entry.reverses is None:
-            raise ValueError(f"{where}: no description")
+            raise ValueError(f"{where()}: no description")
 
 
 @transaction.atomic
@@ -284,10 +327,10 @@ def post_entries(entries, *, actor=None, posted_at=None) -> list[BulkEntry]:
             ]
             for e, pk in zip(wave, _insert(JournalEntry, columns, rows, returning=True)):
                 e.pk = pk
-        line_rows = [
-            (e.cooperative_id, e.pk, account_id, d, c, memo, ops.adapt_datefield_value(e.date))
-            for e in entries for account_id, d, c, memo in e.lines
-        ]
+        line_rows = []
+        for e in entries:
+            day = ops.adapt_datefield_value(e.date)
+            line_rows += [(e.cooperative_id, e.pk, account_id, d, c, memo, day) for account_id, d, c, memo in e.lines]
         _insert(JournalLine, ["cooperative_id", "entry_id", "account_id", "debit", "credit", "memo", "date"], line_rows)
         _update_from_values(
             JournalEntry, "id", ["number"], [(e.pk, e.number) for e in entries],
@@ -302,32 +345,24 @@ def post_entries(entries, *, actor=None, posted_at=None) -> list[BulkEntry]:
 
 
 def _add_to_rollup(entries):
-    """The same totals `services._apply_rollup` adds, per (cooperative, account, year, period):
-    missing rows created, then every row locked in account order and set to its new totals."""
+    """Add the same totals `services._apply_rollup` adds, per (cooperative, account, year,
+    period), with one upsert per chunk: a missing row is created with the totals, an existing
+    one is incremented atomically. Rows are written in key order (account order within a
+    cooperative), the order the services lock them in."""
     totals = defaultdict(lambda: [ZERO, ZERO])
     for e in entries:
-        closing = e.kind == EntryKind.CLOSING
+        closing = e.kind == CLOSING
         year, period = (e.book_year, CLOSING_PERIOD) if closing else (e.date.year, e.date.month)
         for account_id, d, c, _memo in e.lines:
             cell = totals[(e.cooperative_id, account_id, year, period)]
             cell[0] += d
             cell[1] += c
-    keys = sorted(totals)
-    coop_ids = sorted({k[0] for k in keys})
-    year_range = {k[2] for k in keys}
-    AccountBalance.objects.bulk_create(
-        [AccountBalance(cooperative_id=c, account_id=a, year=y, period=p) for c, a, y, p in keys],
-        ignore_conflicts=True, batch_size=2000,
-    )
-    stored = {
-        (b.cooperative_id, b.account_id, b.year, b.period): b
-        for b in AccountBalance.objects.select_for_update()
-        .filter(cooperative_id__in=coop_ids, account_id__in={k[1] for k in keys}, year__in=year_range)
-        .order_by("cooperative_id", "account_id", "year", "period")
-    }
-    _update_from_values(
-        AccountBalance, "id", ["debit_total", "credit_total"],
-        [(stored[k].pk, stored[k].debit_total + totals[k][0], stored[k].credit_total + totals[k][1]) for k in keys],
+    table = _q(AccountBalance._meta.db_table)
+    keys = ["cooperative_id", "account_id", "year", "period"]
+    update = ", ".join(f"{_q(c)} = {table}.{_q(c)} + excluded.{_q(c)}" for c in ("debit_total", "credit_total"))
+    _insert(
+        AccountBalance, keys + ["debit_total", "credit_total"], [(*key, d, c) for key, (d, c) in sorted(totals.items())],
+        on_conflict=f"ON CONFLICT ({', '.join(_q(c) for c in keys)}) DO UPDATE SET {update}",
     )
 
 

@@ -24,6 +24,7 @@ class SeedOptions:
     today: date | None = None
     cooperatives_per_transaction: int = 50
     logins_file: Path | None = None
+    books: bool = True  # journal entries for the active cooperatives (charts of accounts always)
 
     def target_counts(self) -> tuple[int, int]:
         """(active, RAT in the last closed year): the city's numbers, scaled to N."""

@@ -16,7 +16,7 @@ from django_scopes import scopes_disabled
 
 from cooperatives.models import Cooperative
 
-from . import logins, meetings, people
+from . import books, logins, meetings, people
 from .context import SeedContext, SeedOptions
 from .cooperatives import CooperativePlan, create_cooperatives, plan_cooperatives
 from .regions import load_regions
@@ -33,6 +33,7 @@ class BatchItem:
 BATCH_STEPS = [
     meetings.seed_batch,
     people.seed_batch,
+    books.seed_batch,  # charts for all, books for the active ones (needs members and RAT dates)
 ]
 
 # Called as step(ctx) once, after every batch.

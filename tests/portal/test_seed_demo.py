@@ -30,8 +30,10 @@ MODELS = (Cooperative, AnnualMeeting, Member, Counter, User, RoleAssignment, Cit
 
 
 def seed(tmp_path, *args):
+    """The city without journal entries (charts only): the books are tested in test_seed_books.py."""
     out = StringIO()
-    call_command("seed_demo", "--members-per-cooperative", "3", "--logins-file", str(tmp_path / "logins.json"), *args, stdout=out)
+    call_command("seed_demo", "--members-per-cooperative", "3", "--logins-file", str(tmp_path / "logins.json"), "--without-books",
+                 *args, stdout=out)
     return out.getvalue()
 
 

@@ -27,6 +27,8 @@ class Command(BaseCommand):
                             help="do nothing when any cooperative exists (still rewrites the logins file)")
         parser.add_argument("--logins-file", type=Path, default=None, metavar="PATH",
                             help="where to write the demo logins (default var/demo_logins.json)")
+        parser.add_argument("--without-books", action="store_true",
+                            help="charts of accounts only, no journal entries (faster; for tests that do not look at the books)")
         parser.add_argument("--cooperatives-per-transaction", type=int, default=50, metavar="K",
                             help="cooperatives created per transaction (default %(default)s)")
 
@@ -45,7 +47,7 @@ class Command(BaseCommand):
         options = SeedOptions(
             cooperatives=opts["cooperatives"], members_per_cooperative=opts["members_per_cooperative"],
             seed=opts["seed"], cooperatives_per_transaction=opts["cooperatives_per_transaction"],
-            logins_file=logins_file,
+            logins_file=logins_file, books=not opts["without_books"],
         )
         ctx = SeedContext(options=options, today=timezone.localdate(), write=self.stdout.write)
         stats = seed(ctx)
