@@ -86,6 +86,10 @@ class Cooperative(models.Model):
         _("simpanan wajib per month"), max_digits=18, decimal_places=2, default=Decimal("25000"),
         validators=[MinValueValidator(Decimal("0"))],
     )
+    member_number_format = models.CharField(
+        _("member number format"), max_length=40, default="{seq:05d}",
+        help_text=_("{seq} is the running number, {year} the year joined; e.g. {seq:05d} → 00042, A-{year}-{seq:04d} → A-2026-0042."),
+    )
     registered_on = models.DateField(_("registered with the city on"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -102,6 +106,20 @@ class Cooperative(models.Model):
 
     def __str__(self):
         return self.name
+
+    def clean(self):
+        super().clean()
+        from django.core.exceptions import ValidationError
+
+        try:
+            sample = self.member_number_format.format(seq=1, year=2026)
+        except (KeyError, IndexError, ValueError):
+            raise ValidationError({"member_number_format": _("Use only {seq} and {year}, e.g. {seq:05d}.")})
+        if "{seq" not in self.member_number_format or not sample or "/" in sample or len(sample) > 32:
+            raise ValidationError({"member_number_format": _("The format must contain {seq} and give a number without '/' of at most 32 characters.")})
+
+    def format_member_number(self, sequence: int, year: int) -> str:
+        return self.member_number_format.format(seq=sequence, year=year)
 
 
 class TenantModel(models.Model):

@@ -177,12 +177,13 @@ def _parse_amount(value, label, errors, index):
     if not amount.is_finite():
         errors.append(_("Line %(n)s: %(side)s is not a number.") % {"n": index, "side": label})
         return Decimal("0")
+    if abs(amount) > MAX_AMOUNT:  # checked before quantize, which overflows on huge numbers
+        errors.append(_("Line %(n)s: %(side)s is too large.") % {"n": index, "side": label})
+        return Decimal("0")
     if amount != amount.quantize(CENT):
         errors.append(_("Line %(n)s: %(side)s has more than 2 decimals.") % {"n": index, "side": label})
     if amount < 0:
         errors.append(_("Line %(n)s: %(side)s cannot be negative.") % {"n": index, "side": label})
-    if amount > MAX_AMOUNT:
-        errors.append(_("Line %(n)s: %(side)s is too large.") % {"n": index, "side": label})
     return amount
 
 
@@ -202,8 +203,20 @@ def _resolve_account(cooperative, ref, errors, index, accounts_by_code):
     return account
 
 
-def validate_lines(*, cooperative, lines) -> list[LineInput]:
-    """Parse and check entry lines; raise one ValidationError listing every problem."""
+# Control accounts of subsidiary ledgers (members' savings) are moved only by the module that
+# keeps the subsidiary ledger, so the two always agree. Apps further up register them (see
+# members.apps); the ledger never imports them.
+_controlled_purposes: dict[str, str] = {}
+
+
+def register_controlled_purposes(purposes: dict[str, str]):
+    """{account purpose: where to record it instead (shown to the bookkeeper)}."""
+    _controlled_purposes.update(purposes)
+
+
+def validate_lines(*, cooperative, lines, subsidiary=False) -> list[LineInput]:
+    """Parse and check entry lines; raise one ValidationError listing every problem.
+    `subsidiary=True` is for the modules that keep a subsidiary ledger (savings)."""
     errors = []
     parsed = []
     codes = [str(l.get("account")).strip() for l in lines if not isinstance(l.get("account"), Account)]
@@ -224,6 +237,9 @@ def validate_lines(*, cooperative, lines) -> list[LineInput]:
                 errors.append(_("Line %(n)s: %(account)s is a header account; post to one of its accounts.") % {"n": index, "account": account})
             elif not account.is_active:
                 errors.append(_("Line %(n)s: %(account)s is inactive.") % {"n": index, "account": account})
+            elif not subsidiary and account.purpose in _controlled_purposes:
+                errors.append(_("Line %(n)s: %(account)s is a control account; record it under %(where)s.") % {
+                    "n": index, "account": account, "where": _controlled_purposes[account.purpose]})
         parsed.append(LineInput(account, debit, credit, str(raw.get("memo") or "")[:200]))
     total_debit = sum((l.debit for l in parsed), Decimal("0"))
     total_credit = sum((l.credit for l in parsed), Decimal("0"))
@@ -309,9 +325,9 @@ def _create_entry(*, actor, cooperative, day, description, reference, journal_ty
 
 @transaction.atomic
 def entry_post(*, actor, cooperative, date, description, lines, reference="", journal_type=JournalType.GENERAL,
-               kind=EntryKind.REGULAR) -> JournalEntry:
+               kind=EntryKind.REGULAR, subsidiary=False) -> JournalEntry:
     """Validate and post an entry in one go; it gets its gapless number now."""
-    parsed = validate_lines(cooperative=cooperative, lines=lines)
+    parsed = validate_lines(cooperative=cooperative, lines=lines, subsidiary=subsidiary)
     with scope(cooperative=cooperative):
         entry = _create_entry(actor=actor, cooperative=cooperative, day=date, description=description, reference=reference,
                               journal_type=journal_type, kind=kind, lines=parsed)
@@ -357,7 +373,7 @@ def entry_delete_draft(*, actor, entry) -> None:
 
 
 @transaction.atomic
-def entry_reverse(*, actor, entry, date=None, description="") -> JournalEntry:
+def entry_reverse(*, actor, entry, date=None, description="", subsidiary=False) -> JournalEntry:
     """Post the mirror image of a posted entry; the original stays and points to it."""
     cooperative = entry.cooperative
     with scope(cooperative=cooperative):
@@ -370,6 +386,11 @@ def entry_reverse(*, actor, entry, date=None, description="") -> JournalEntry:
             raise ValidationError(_("%(number)s is itself a reversal; post a new entry instead.") % {"number": original.number})
         if JournalEntry.objects.filter(reverses=original).exists():
             raise ValidationError(_("%(number)s was already reversed.") % {"number": original.number})
+        if not subsidiary:
+            controlled = original.lines.filter(account__purpose__in=list(_controlled_purposes)).select_related("account").first()
+            if controlled is not None:
+                raise ValidationError(_("%(number)s moves %(account)s; reverse it under %(where)s.") % {
+                    "number": original.number, "account": controlled.account, "where": _controlled_purposes[controlled.account.purpose]})
         day = date or timezone.localdate()
         if day < original.date:
             raise ValidationError({"date": _("A reversal cannot be dated before the entry it reverses.")})

@@ -12,3 +12,11 @@ class MembersConfig(AppConfig):
         from .selectors import active_memberships_of_user
 
         access.register_role_source(active_memberships_of_user)
+
+        from django.utils.translation import gettext_lazy as _
+
+        from ledger.services import register_controlled_purposes
+
+        from .models import CONTROL_ACCOUNT_PURPOSE
+
+        register_controlled_purposes({purpose: _("Savings") for purpose in CONTROL_ACCOUNT_PURPOSE.values()})

@@ -18,6 +18,13 @@ class MemberStatus(models.TextChoices):
     LEFT = "left", _("Left")
 
 
+class LeavingReason(models.TextChoices):
+    RESIGNATION = "resignation", _("Resignation")
+    DISMISSAL = "dismissal", _("Dismissal")
+    DEATH = "death", _("Death")
+    DISSOLUTION = "dissolution", _("Dissolution of the cooperative")
+
+
 class Member(TenantModel):
     """A line of the member register (buku daftar anggota)."""
 
@@ -29,6 +36,18 @@ class Member(TenantModel):
     joined_on = models.DateField(_("date joined"))
     status = models.CharField(_("status"), max_length=10, choices=MemberStatus.choices, default=MemberStatus.ACTIVE)
     left_on = models.DateField(_("date left"), null=True, blank=True)
+    left_reason = models.CharField(_("reason for leaving"), max_length=20, choices=LeavingReason.choices, blank=True)
+    left_note = models.CharField(_("note on leaving"), max_length=300, blank=True)
+    place_of_birth = models.CharField(_("place of birth"), max_length=80, blank=True)
+    date_of_birth = models.DateField(_("date of birth"), null=True, blank=True)
+    occupation = models.CharField(_("occupation"), max_length=100, blank=True)
+    address = models.CharField(_("address"), max_length=300, blank=True)
+    kelurahan = models.ForeignKey(
+        "cooperatives.Kelurahan", on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("kelurahan"),
+    )
+    # UU 27/2022: the lawful basis for processing, recorded when the member is entered.
+    consent_at = models.DateTimeField(_("consent to data processing given at"), null=True, blank=True)
+    consent_version = models.CharField(_("consent text version"), max_length=20, blank=True)
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="memberships",
         verbose_name=_("login"),
@@ -64,3 +83,113 @@ class Member(TenantModel):
     @property
     def nik_ktp_masked(self):
         return mask_nik(self.nik_ktp)
+
+
+class SavingsType(models.TextChoices):
+    POKOK = "pokok", _("Simpanan pokok")
+    WAJIB = "wajib", _("Simpanan wajib")
+    SUKARELA = "sukarela", _("Simpanan sukarela")
+
+
+# The ledger control account of each savings type, found by its purpose (ledger/charts.py).
+CONTROL_ACCOUNT_PURPOSE = {
+    SavingsType.POKOK: "savings_pokok",
+    SavingsType.WAJIB: "savings_wajib",
+    SavingsType.SUKARELA: "savings_sukarela",
+}
+
+
+class Direction(models.TextChoices):
+    DEPOSIT = "deposit", _("Deposit")
+    WITHDRAWAL = "withdrawal", _("Withdrawal")
+
+
+class TransactionKind(models.TextChoices):
+    REGULAR = "regular", _("Regular")
+    OPENING = "opening", _("Opening balance")
+    REFUND = "refund", _("Refund on leaving")
+    REVERSAL = "reversal", _("Reversal")
+    SHU = "shu", _("SHU credited")
+
+
+class SavingsBalance(TenantModel):
+    """A member's balance per savings type: the subsidiary ledger's running total, kept in
+    the same transaction as each savings transaction. Never below zero (a CHECK constraint on
+    every database)."""
+
+    member = models.ForeignKey(Member, on_delete=models.PROTECT, related_name="savings_balances")
+    savings_type = models.CharField(max_length=10, choices=SavingsType.choices)
+    balance = models.DecimalField(max_digits=18, decimal_places=2, default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["cooperative", "member", "savings_type"], name="savings_balance_unique"),
+            models.CheckConstraint(condition=Q(balance__gte=0), name="savings_balance_not_negative"),
+        ]
+
+
+class SavingsTransaction(TenantModel):
+    """One deposit or withdrawal of one member, linked to the journal entry that posted it.
+
+    A wajib collection posts one combined entry for many members; each member still gets their
+    own transaction and receipt number pointing at that entry."""
+
+    number = models.CharField(_("receipt number"), max_length=30)
+    member = models.ForeignKey(Member, on_delete=models.PROTECT, related_name="savings_transactions", verbose_name=_("member"))
+    savings_type = models.CharField(_("savings type"), max_length=10, choices=SavingsType.choices)
+    direction = models.CharField(_("direction"), max_length=10, choices=Direction.choices)
+    kind = models.CharField(_("kind"), max_length=10, choices=TransactionKind.choices, default=TransactionKind.REGULAR)
+    amount = models.DecimalField(_("amount"), max_digits=18, decimal_places=2)
+    date = models.DateField(_("date"))
+    # For wajib: the month paid for (first day of that month).
+    period = models.DateField(_("for month"), null=True, blank=True)
+    description = models.CharField(_("description"), max_length=200, blank=True)
+    journal_entry = models.ForeignKey("ledger.JournalEntry", on_delete=models.PROTECT, related_name="savings_transactions", verbose_name=_("journal entry"))
+    reverses = models.ForeignKey("self", on_delete=models.PROTECT, null=True, blank=True, related_name="reversals", verbose_name=_("reverses"))
+    balance_after = models.DecimalField(_("balance after"), max_digits=18, decimal_places=2)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-date", "-id"]
+        verbose_name = _("savings transaction")
+        verbose_name_plural = _("savings transactions")
+        constraints = [
+            models.UniqueConstraint(fields=["cooperative", "number"], name="savings_transaction_unique_number"),
+            models.UniqueConstraint(fields=["cooperative", "reverses"], condition=Q(reverses__isnull=False), name="savings_transaction_reversed_once"),
+            models.CheckConstraint(condition=Q(amount__gt=0), name="savings_transaction_amount_positive"),
+            models.CheckConstraint(condition=Q(balance_after__gte=0), name="savings_transaction_balance_not_negative"),
+        ]
+        indexes = [
+            models.Index(fields=["cooperative", "member", "date"], name="savings_member_date"),
+            models.Index(fields=["cooperative", "savings_type", "period"], name="savings_type_period"),
+        ]
+
+    def __str__(self):
+        return self.number
+
+    @property
+    def signed_amount(self):
+        return self.amount if self.direction == Direction.DEPOSIT else -self.amount
+
+    @property
+    def reversed_by(self):
+        reversals = list(self.reversals.all())
+        return reversals[0] if reversals else None
+
+
+class Invitation(TenantModel):
+    """A one-time link a manager sends (WhatsApp, QR on screen) so a member can set a password
+    and link their login to their membership. Only a hash of the token is stored."""
+
+    member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="invitations")
+    token_hash = models.CharField(max_length=64, unique=False)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    accepted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["cooperative", "token_hash"], name="invitation_unique_token")]

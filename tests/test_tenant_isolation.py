@@ -139,7 +139,7 @@ class Context:
 
         self.ledger_chart()
         return entry_post(actor=None, cooperative=self.cooperative, date=day or datetime.date(2024, 3, 1), description="Setoran",
-                          lines=[{"account": "1-101", "debit": "1000", "credit": "0"}, {"account": "3-101", "debit": "0", "credit": "1000"}])
+                          lines=[{"account": "1-101", "debit": "1000", "credit": "0"}, {"account": "3-103", "debit": "0", "credit": "1000"}])
 
     def ledger_draft(self):
         import datetime

@@ -42,7 +42,7 @@ ENTRY_EXAMPLE = OpenApiExample(
         "date": "2026-03-02", "description": "Simpanan pokok Siti Aminah", "reference": "BKM-0012", "journal_type": "JU",
         "lines": [
             {"account": "1-101", "debit": "150000.00", "credit": "0"},
-            {"account": "3-101", "debit": "0", "credit": "150000.00", "memo": "Anggota 00012"},
+            {"account": "3-103", "debit": "0", "credit": "150000.00", "memo": "Anggota 00012"},
         ],
     },
 )

@@ -20,10 +20,10 @@ def books(ctx) -> dict:
     return {}
 
 
-def _post(ctx, day, debit_code="1-101", credit_code="3-101", amount="150000.00"):
+def _post(ctx, day, debit_code="1-101", credit_code="3-103", amount="150000.00"):
     books(ctx)
     return services.entry_post(
-        actor=None, cooperative=ctx.cooperative, date=day, description="Simpanan pokok",
+        actor=None, cooperative=ctx.cooperative, date=day, description="Modal penyertaan",
         lines=[{"account": debit_code, "debit": amount, "credit": "0"},
                {"account": credit_code, "debit": "0", "credit": amount}],
     )

@@ -24,10 +24,10 @@ from .conftest import D
 pytestmark = pytest.mark.django_db
 
 ENTRY = {
-    "date": "2026-03-02", "description": "Simpanan pokok Siti Aminah", "reference": "BKM-0012",
+    "date": "2026-03-02", "description": "Modal penyertaan Siti Aminah", "reference": "BKM-0012",
     "lines": [
         {"account": "1-101", "debit": "150000.00", "credit": "0"},
-        {"account": "3-101", "debit": "0", "credit": "150000.00", "memo": "Anggota 00012"},
+        {"account": "3-103", "debit": "0", "credit": "150000.00", "memo": "Anggota 00012"},
     ],
 }
 
@@ -85,11 +85,11 @@ def test_post_an_entry(api, books, bookkeeper):
     assert body["number"] == "JU-2026-000001"
     assert body["date"] == "2026-03-02" and body["book_year"] == 2026 and body["state"] == "posted"
     assert body["journal_type"] == "JU" and body["kind"] == "regular"
-    assert body["description"] == "Simpanan pokok Siti Aminah" and body["reference"] == "BKM-0012"
+    assert body["description"] == "Modal penyertaan Siti Aminah" and body["reference"] == "BKM-0012"
     assert body["reverses"] is None and body["reversed_by"] is None
     assert body["lines"] == [
         {"account": "1-101", "account_name": "Kas", "debit": "150000.00", "credit": "0.00", "memo": ""},
-        {"account": "3-101", "account_name": "Simpanan pokok", "debit": "0.00", "credit": "150000.00", "memo": "Anggota 00012"},
+        {"account": "3-103", "account_name": "Modal penyertaan", "debit": "0.00", "credit": "150000.00", "memo": "Anggota 00012"},
     ]
     assert body["total_debit"] == body["total_credit"] == "150000.00"
     with scope(cooperative=books):
@@ -144,7 +144,7 @@ def test_same_key_and_body_replays_the_first_response(api, books):
 
 def test_same_key_other_body_is_409(api, books):
     assert post_entry(api, books, key="bkm-0012").status_code == 201
-    other = {**ENTRY, "description": "Simpanan pokok Budi"}
+    other = {**ENTRY, "description": "Modal penyertaan Budi"}
     response = post_entry(api, books, other, key="bkm-0012")
     assert response.status_code == 409 and "idempotency_key" in response.json()
     assert entry_count(books) == 1
@@ -183,9 +183,9 @@ def test_a_refused_posting_keeps_no_key_so_the_corrected_retry_works(api, books)
     ({**ENTRY, "lines": [{**ENTRY["lines"][0], "debit": "NaN"}, ENTRY["lines"][1]]}, "lines"),
     ({**ENTRY, "lines": [{**ENTRY["lines"][0], "debit": "Infinity"}, ENTRY["lines"][1]]}, "lines"),
     ({**ENTRY, "lines": [{"account": "1-101", "debit": "99999999999999999999.00", "credit": "0"},
-                         {"account": "3-101", "debit": "0", "credit": "99999999999999999999.00"}]}, "lines"),
+                         {"account": "3-103", "debit": "0", "credit": "99999999999999999999.00"}]}, "lines"),
     ({**ENTRY, "lines": [{"account": "1-101", "debit": 10 ** 30, "credit": 0},
-                         {"account": "3-101", "debit": 0, "credit": 10 ** 30}]}, "lines"),
+                         {"account": "3-103", "debit": 0, "credit": 10 ** 30}]}, "lines"),
     ({**ENTRY, "lines": [{**ENTRY["lines"][0], "debit": None}, ENTRY["lines"][1]]}, "lines"),
     ({**ENTRY, "lines": [{**ENTRY["lines"][0], "account": None}, ENTRY["lines"][1]]}, "lines"),
     ({**ENTRY, "lines": [{**ENTRY["lines"][0], "account": "9-999"}, ENTRY["lines"][1]]}, "lines"),
@@ -246,7 +246,7 @@ def test_malformed_json_and_other_media_types_are_refused(api, books):
 
 
 def test_posting_into_a_closed_year_is_a_date_error(api, books, post, make_user):
-    post(D(2025, 3, 1), [("1-101", 1000, 0), ("3-101", 0, 1000)])
+    post(D(2025, 3, 1), [("1-101", 1000, 0), ("3-103", 0, 1000)])
     services.book_year_close(actor=make_user(books, "manager"), cooperative=books, year=2025, require_prepared=False)
     response = post_entry(api, books, {**ENTRY, "date": "2025-12-01"})
     assert response.status_code == 400 and "date" in response.json()
@@ -256,7 +256,7 @@ def test_posting_into_a_closed_year_is_a_date_error(api, books, post, make_user)
 
 def test_entry_list_is_paginated_and_filtered(api, books, post):
     for day in range(1, 4):
-        post(D(2026, 1, day), [("1-101", 1000, 0), ("3-101", 0, 1000)], description=f"Setoran {day}", reference=f"R-{day}")
+        post(D(2026, 1, day), [("1-101", 1000, 0), ("3-103", 0, 1000)], description=f"Setoran {day}", reference=f"R-{day}")
     response = api.get(base(books) + "entries/")
     assert response.status_code == 200
     body = response.json()
@@ -273,14 +273,14 @@ def test_entry_list_is_paginated_and_filtered(api, books, post):
 
 def test_entry_list_pages(api, books, post):
     for _ in range(51):
-        post(D(2026, 1, 5), [("1-101", 1, 0), ("3-101", 0, 1)])
+        post(D(2026, 1, 5), [("1-101", 1, 0), ("3-103", 0, 1)])
     first = api.get(base(books) + "entries/").json()
     assert first["count"] == 51 and len(first["results"]) == 50 and first["next"]
     assert len(api.get(first["next"]).json()["results"]) == 1
 
 
 def test_entry_detail_and_404s(api, books, post, other_cooperative):
-    entry = post(D(2026, 1, 5), [("1-101", 1000, 0), ("3-101", 0, 1000)])
+    entry = post(D(2026, 1, 5), [("1-101", 1000, 0), ("3-103", 0, 1000)])
     response = api.get(base(books) + f"entries/{entry.number}/")
     assert response.status_code == 200 and response.json()["number"] == entry.number
     assert len(response.json()["lines"]) == 2
@@ -288,7 +288,7 @@ def test_entry_detail_and_404s(api, books, post, other_cooperative):
     # a number of another cooperative's entry means nothing here
     services.chart_apply_template(cooperative=other_cooperative)
     theirs = services.entry_post(actor=None, cooperative=other_cooperative, date=D(2026, 1, 6), description="x",
-                                 lines=[{"account": "1-101", "debit": "5", "credit": "0"}, {"account": "3-101", "debit": "0", "credit": "5"}])
+                                 lines=[{"account": "1-101", "debit": "5", "credit": "0"}, {"account": "3-103", "debit": "0", "credit": "5"}])
     assert theirs.number == "JU-2026-000001"
     assert api.get(base(books) + "entries/JU-2026-000001/").json()["lines"][0]["debit"] == "1000.00"
     assert api.get(base(books) + "entries/JU-2026-000002/").status_code == 404
@@ -302,14 +302,14 @@ def reverse(client, cooperative, number, body=None, key=None):
 
 
 def test_reverse_an_entry(api, books, post):
-    entry = post(D(2026, 1, 5), [("1-101", 1000, 0), ("3-101", 0, 1000)], description="Setoran")
+    entry = post(D(2026, 1, 5), [("1-101", 1000, 0), ("3-103", 0, 1000)], description="Setoran")
     response = reverse(api, books, entry.number, {"date": "2026-01-06", "description": "Salah catat"}, key="rev-1")
     assert response.status_code == 201, response.content
     body = response.json()
     assert body["number"] == "JU-2026-000002" and body["kind"] == "reversal" and body["reverses"] == entry.number
     assert body["date"] == "2026-01-06" and body["description"] == "Salah catat"
     assert [(l["account"], l["debit"], l["credit"]) for l in body["lines"]] == [
-        ("1-101", "0.00", "1000.00"), ("3-101", "1000.00", "0.00")]
+        ("1-101", "0.00", "1000.00"), ("3-103", "1000.00", "0.00")]
     assert api.get(base(books) + f"entries/{entry.number}/").json()["reversed_by"] == "JU-2026-000002"
     # replayed, not reversed twice; another key is refused by the books
     again = reverse(api, books, entry.number, {"date": "2026-01-06", "description": "Salah catat"}, key="rev-1")
@@ -320,14 +320,14 @@ def test_reverse_an_entry(api, books, post):
 
 
 def test_reverse_defaults_to_today_and_needs_a_key(api, books, post):
-    entry = post(timezone.localdate() - timedelta(days=1), [("1-101", 1000, 0), ("3-101", 0, 1000)], description="Setoran")
+    entry = post(timezone.localdate() - timedelta(days=1), [("1-101", 1000, 0), ("3-103", 0, 1000)], description="Setoran")
     assert reverse(api, books, entry.number, key=False).status_code == 400
     response = reverse(api, books, entry.number)
     assert response.status_code == 201 and response.json()["date"] == timezone.localdate().isoformat()
 
 
 def test_reverse_errors(api, books, post, make_user):
-    entry = post(D(2026, 1, 5), [("1-101", 1000, 0), ("3-101", 0, 1000)])
+    entry = post(D(2026, 1, 5), [("1-101", 1000, 0), ("3-103", 0, 1000)])
     assert reverse(api, books, "JU-2026-999999").status_code == 404
     assert reverse(api, books, entry.number, {"date": "2026-01-04"}).json().keys() == {"date"}
     assert reverse(api, books, entry.number, {"date": "besok"}).json().keys() == {"date"}
@@ -340,7 +340,7 @@ def test_reverse_errors(api, books, post, make_user):
 
 @pytest.fixture
 def some_books(post):
-    post(D(2026, 1, 5), [("1-101", "500000.00", 0), ("3-101", 0, "500000.00")])
+    post(D(2026, 1, 5), [("1-101", "500000.00", 0), ("3-103", 0, "500000.00")])
     post(D(2026, 1, 10), [("1-101", "80000.50", 0), ("4-101", 0, "80000.50")])
     post(D(2026, 2, 1), [("1-101", 1000, 0), ("4-104", 0, 1000)])
     post(D(2026, 2, 3), [("5-102", "30000.00", 0), ("1-101", 0, "30000.00")])
@@ -548,11 +548,11 @@ def test_lists_and_reports_cost_the_same_few_queries_whatever_the_rows(api, book
 
     urls = [(base(books) + "entries/", None), (base(books) + "accounts/", None),
             (base(books) + "reports/trial-balance/", {"as_of": "2026-02-15"})]
-    post(D(2026, 1, 5), [("1-101", 1, 0), ("3-101", 0, 1)])
+    post(D(2026, 1, 5), [("1-101", 1, 0), ("3-103", 0, 1)])
     [cost(url, query) for url, query in urls]  # warm up: the user's roles are cached after one request
     few = [cost(url, query) for url, query in urls]
     for day in range(1, 21):
-        entry = post(D(2026, 1, day), [("1-101", 1, 0), ("3-102", 0, 1)])
+        entry = post(D(2026, 1, day), [("1-101", 1, 0), ("3-104", 0, 1)])
     services.entry_reverse(actor=None, entry=entry, date=D(2026, 1, 25))
     assert [cost(url, query) for url, query in urls] == few
     with django_assert_max_num_queries(12):

@@ -21,8 +21,8 @@ D = datetime.date
 
 # (date, journal, [(code, debit, credit)], description)
 ENTRIES = [
-    (D(2024, 1, 1), "JU", [("1-101", 5_000_000, 0), ("1-103", 20_000_000, 0), ("3-101", 0, 2_500_000), ("3-102", 0, 22_500_000)], "Saldo awal"),
-    (D(2024, 1, 5), "JU", [("1-101", 750_000, 0), ("3-102", 0, 750_000)], "Simpanan wajib Januari"),
+    (D(2024, 1, 1), "JU", [("1-101", 5_000_000, 0), ("1-103", 20_000_000, 0), ("3-103", 0, 2_500_000), ("3-104", 0, 22_500_000)], "Saldo awal"),
+    (D(2024, 1, 5), "JU", [("1-101", 750_000, 0), ("3-104", 0, 750_000)], "Hibah Januari"),
     (D(2024, 1, 10), "JU", [("1-101", 1_300_000, 0), ("1-103", 0, 1_000_000), ("4-101", 0, 300_000)], "Angsuran pinjaman"),
     (D(2024, 2, 25), "JU", [("5-102", 400_000, 0), ("5-105", "125000.50", 0), ("1-101", 0, "525000.50")], "Gaji dan administrasi"),
     (D(2024, 12, 31), "JP", [("5-106", 90_000, 0), ("1-202", 0, 90_000)], "Penyusutan"),
@@ -93,31 +93,31 @@ def test_bulk_continues_numbers_and_balances_the_services_started(make_user):
     coop = CooperativeFactory()
     services.chart_apply_template(cooperative=coop)
     first = services.entry_post(actor=None, cooperative=coop, date=D(2025, 5, 2), description="Wajib",
-                                lines=[{"account": "1-101", "debit": "25000"}, {"account": "3-102", "credit": "25000"}])
+                                lines=[{"account": "1-101", "debit": "25000"}, {"account": "3-104", "credit": "25000"}])
     done = bulk.post_entries([
-        bulk.BulkEntry(coop.pk, D(2025, 5, 3), "Wajib", _lines(coop, [("1-101", 25_000, 0), ("3-102", 0, 25_000)])),
+        bulk.BulkEntry(coop.pk, D(2025, 5, 3), "Wajib", _lines(coop, [("1-101", 25_000, 0), ("3-104", 0, 25_000)])),
         bulk.BulkEntry(coop.pk, D(2025, 5, 4), "", kind=EntryKind.REVERSAL, reverses=first),
     ])
     assert [e.number for e in done] == ["JU-2025-000002", "JU-2025-000003"]
     third = services.entry_post(actor=None, cooperative=coop, date=D(2025, 5, 5), description="Wajib",
-                                lines=[{"account": "1-101", "debit": "25000"}, {"account": "3-102", "credit": "25000"}])
+                                lines=[{"account": "1-101", "debit": "25000"}, {"account": "3-104", "credit": "25000"}])
     assert third.number == "JU-2025-000004"
     _immediate()
     assert verify_books(cooperative=coop) == []
     with scope(cooperative=coop):
         assert JournalEntry.objects.get(pk=first.pk).reversed_by.number == "JU-2025-000003"
-        wajib = AccountBalance.objects.get(account__code="3-102", year=2025, period=5)
+        wajib = AccountBalance.objects.get(account__code="3-104", year=2025, period=5)
     assert (wajib.debit_total, wajib.credit_total) == (Decimal("25000"), Decimal("75000"))
 
 
 @pytest.mark.parametrize(
     ("lines", "problem"),
     [
-        ([("1-101", 1000, 0), ("3-101", 0, 900)], "do not balance"),
+        ([("1-101", 1000, 0), ("3-103", 0, 900)], "do not balance"),
         ([("1-101", 1000, 0)], "two lines"),
-        ([("1-101", 1000, 1000), ("3-101", 0, 1000)], "both sides"),
-        ([("1-101", "10.001", 0), ("3-101", 0, "10.001")], "bad amount"),
-        ([("1", 1000, 0), ("3-101", 0, 1000)], "header"),
+        ([("1-101", 1000, 1000), ("3-103", 0, 1000)], "both sides"),
+        ([("1-101", "10.001", 0), ("3-103", 0, "10.001")], "bad amount"),
+        ([("1", 1000, 0), ("3-103", 0, 1000)], "header"),
     ],
 )
 def test_bad_entries_are_refused_before_anything_is_written(lines, problem):
@@ -133,11 +133,11 @@ def test_accounts_of_another_cooperative_and_closed_years_are_refused(make_user)
     coop, other = CooperativeFactory(), CooperativeFactory()
     bulk.apply_charts([coop, other])
     with pytest.raises(ValueError, match="not the cooperative's"):
-        bulk.post_entries([bulk.BulkEntry(coop.pk, D(2025, 1, 2), "x", _lines(other, [("1-101", 1000, 0), ("3-101", 0, 1000)]))])
+        bulk.post_entries([bulk.BulkEntry(coop.pk, D(2025, 1, 2), "x", _lines(other, [("1-101", 1000, 0), ("3-103", 0, 1000)]))])
     bulk.post_entries([bulk.BulkEntry(coop.pk, D(2024, 1, 2), "x", _lines(coop, [("1-101", 1000, 0), ("4-901", 0, 1000)]))])
     bulk.close_years([(coop, 2024)])
     with pytest.raises(ValueError, match="closed"):
-        bulk.post_entries([bulk.BulkEntry(coop.pk, D(2024, 6, 2), "x", _lines(coop, [("1-101", 1000, 0), ("3-101", 0, 1000)]))])
+        bulk.post_entries([bulk.BulkEntry(coop.pk, D(2024, 6, 2), "x", _lines(coop, [("1-101", 1000, 0), ("3-103", 0, 1000)]))])
     with scope(cooperative=coop):
         assert BookYear.objects.get(year=2024).is_closed
         assert JournalEntry.objects.get(kind=EntryKind.CLOSING).number == "JT-2024-000001"

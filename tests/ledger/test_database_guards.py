@@ -40,7 +40,7 @@ def test_posted_entry_without_number_is_refused(books):
 
 @postgres_only
 def test_queryset_update_of_a_posted_entry_is_refused(post, books):
-    entry = post(D(2026, 1, 5), [("1-101", 1000, 0), ("3-101", 0, 1000)])
+    entry = post(D(2026, 1, 5), [("1-101", 1000, 0), ("3-103", 0, 1000)])
     with pytest.raises(DatabaseError), transaction.atomic():
         JournalEntry.objects.with_scopes_disabled().filter(pk=entry.pk).update(description="diubah")
     with pytest.raises(DatabaseError), transaction.atomic():
@@ -49,7 +49,7 @@ def test_queryset_update_of_a_posted_entry_is_refused(post, books):
 
 @postgres_only
 def test_raw_sql_delete_of_posted_lines_and_entries_is_refused(post, books):
-    entry = post(D(2026, 1, 5), [("1-101", 1000, 0), ("3-101", 0, 1000)])
+    entry = post(D(2026, 1, 5), [("1-101", 1000, 0), ("3-103", 0, 1000)])
     with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
         cursor.execute("DELETE FROM ledger_journalline WHERE entry_id = %s", [entry.pk])
     with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
@@ -63,13 +63,13 @@ def test_unbalanced_posted_entry_written_around_the_service_is_refused(books, ac
         with scopes_disabled():
             entry = JournalEntry.objects.create(cooperative=books, date=D(2026, 1, 5), book_year=2026, description="x")
             JournalLine.objects.create(cooperative=books, entry=entry, account=account("1-101"), debit=1000, date=entry.date)
-            JournalLine.objects.create(cooperative=books, entry=entry, account=account("3-101"), credit=900, date=entry.date)
+            JournalLine.objects.create(cooperative=books, entry=entry, account=account("3-103"), credit=900, date=entry.date)
             JournalEntry.objects.filter(pk=entry.pk).update(state="posted", number="JU-2026-999999", posted_at=timezone.now())
 
 
 @postgres_only
 def test_lines_cannot_be_added_to_a_posted_entry(post, books, account):
-    entry = post(D(2026, 1, 5), [("1-101", 1000, 0), ("3-101", 0, 1000)])
+    entry = post(D(2026, 1, 5), [("1-101", 1000, 0), ("3-103", 0, 1000)])
     with pytest.raises(DatabaseError), transaction.atomic():
         JournalLine.objects.with_scopes_disabled().create(cooperative=books, entry=entry, account=account("1-101"), debit=1, date=entry.date)
 

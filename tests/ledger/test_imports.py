@@ -24,8 +24,8 @@ class Acc:
 
 
 ACCOUNTS = {a.code: a for a in [
-    Acc("1", "Aset", is_postable=False), Acc("1-101", "Kas"), Acc("1-102", "Bank"), Acc("3-101", "Simpanan pokok"),
-    Acc("3-102", "Simpanan wajib"), Acc("1-199", "Kas lama", is_active=False), Acc("1101", "Kas (kode angka)"),
+    Acc("1", "Aset", is_postable=False), Acc("1-101", "Kas"), Acc("1-102", "Bank"), Acc("3-103", "Modal penyertaan"),
+    Acc("3-104", "Hibah"), Acc("1-199", "Kas lama", is_active=False), Acc("1101", "Kas (kode angka)"),
 ]}
 
 
@@ -81,9 +81,9 @@ def test_csv_in_utf8_with_semicolons_and_a_bom():
 
 
 def test_csv_in_windows_1252_with_commas():
-    content = 'account code,debit,credit,name\n3-101,,"1,250,000.00",Simpanan pokok – lama\n'.encode("cp1252")
+    content = 'account code,debit,credit,name\n3-103,,"1,250,000.00",Modal penyertaan – lama\n'.encode("cp1252")
     rows = read_rows(content)
-    assert rows[1][1] == ["3-101", "", "1,250,000.00", "Simpanan pokok – lama"]
+    assert rows[1][1] == ["3-103", "", "1,250,000.00", "Modal penyertaan – lama"]
 
 
 def test_tab_separated_text_works_too():
@@ -137,11 +137,11 @@ def test_size_and_row_limits():
 # --- checking rows -------------------------------------------------------------------------
 
 def test_a_good_file_balances_and_can_be_posted():
-    content = "Kode Akun;Nama akun;Debit (Rp);Kredit (Rp)\n1-101;Kas;1.250.000;\n1-102;Bank;250.000,50;\n3-101;Pokok;;1.500.000,50\n3-102;Wajib;0;0\n".encode()
+    content = "Kode Akun;Nama akun;Debit (Rp);Kredit (Rp)\n1-101;Kas;1.250.000;\n1-102;Bank;250.000,50;\n3-103;Pokok;;1.500.000,50\n3-104;Wajib;0;0\n".encode()
     preview = opening_preview(content, ACCOUNTS)
     assert preview.ok and not preview.errors
     assert [(l.row, l.code, l.debit, l.credit) for l in preview.lines] == [
-        (2, "1-101", Decimal("1250000"), 0), (3, "1-102", Decimal("250000.50"), 0), (4, "3-101", 0, Decimal("1500000.50")),
+        (2, "1-101", Decimal("1250000"), 0), (3, "1-102", Decimal("250000.50"), 0), (4, "3-103", 0, Decimal("1500000.50")),
     ]
     assert preview.total_debit == preview.total_credit == Decimal("1500000.50")
     assert preview.as_lines()[0] == {"account": "1-101", "debit": Decimal("1250000"), "credit": Decimal("0"), "memo": ""}
@@ -150,8 +150,8 @@ def test_a_good_file_balances_and_can_be_posted():
 
 
 def test_english_headers_and_numeric_codes_from_excel():
-    preview = opening_preview(xlsx([["Account code", "Debit", "Credit"], [1101.0, 500, None], ["3-101", None, 500]]), ACCOUNTS)
-    assert preview.ok and [l.code for l in preview.lines] == ["1101", "3-101"]
+    preview = opening_preview(xlsx([["Account code", "Debit", "Credit"], [1101.0, 500, None], ["3-103", None, 500]]), ACCOUNTS)
+    assert preview.ok and [l.code for l in preview.lines] == ["1101", "3-103"]
 
 
 def test_every_bad_row_is_listed_with_row_column_and_message():
@@ -167,7 +167,7 @@ def test_every_bad_row_is_listed_with_row_column_and_message():
         (7, ["1-101", "10,001", ""]),        # more than 2 decimals
         (8, ["1-199", "1000", ""]),          # inactive
         (9, ["", "1000", ""]),               # no code
-        (10, ["3-101", "", "5000"]),         # fine
+        (10, ["3-103", "", "5000"]),         # fine
         (11, ["1-101", "", ""]),             # zero: skipped, no error
     ]
     with translation.override("en"):
@@ -190,7 +190,7 @@ def test_every_bad_row_is_listed_with_row_column_and_message():
 def test_an_unbalanced_file_shows_the_difference_and_cannot_be_posted():
     from django.utils import translation
 
-    rows = [(1, ["kode", "debit", "kredit"]), (2, ["1-101", "150.000", ""]), (3, ["3-101", "", "145.000"])]
+    rows = [(1, ["kode", "debit", "kredit"]), (2, ["1-101", "150.000", ""]), (3, ["3-103", "", "145.000"])]
     with translation.override("id"):
         preview = check_opening_rows(rows, ACCOUNTS)
         assert preview.imbalance_message == "Debit dan kredit tidak seimbang: selisih Rp 5.000."

@@ -50,13 +50,13 @@ def ledger_books(books, bookkeeper, make_user, post):
     2026 (open): voluntary savings, member and non-member interest, other income, expenses,
     depreciation into a contra asset."""
     manager = make_user(books, "manager")
-    post(D(2025, 3, 1), [("1-101", 5000000, 0), ("3-101", 0, 5000000)])
+    post(D(2025, 3, 1), [("1-101", 5000000, 0), ("3-103", 0, 5000000)])
     post(D(2025, 6, 1), [("1-103", 3000000, 0), ("1-101", 0, 3000000)])
     post(D(2025, 9, 30), [("1-101", 400000, 0), ("4-101", 0, 400000)])
     post(D(2025, 10, 15), [("5-102", 150000, 0), ("1-101", 0, 150000)])
     services.book_year_prepare(actor=bookkeeper, cooperative=books, year=2025)
     services.book_year_close(actor=manager, cooperative=books, year=2025)
-    post(D(2026, 1, 10), [("1-101", 1000000, 0), ("2-101", 0, 1000000)], description="Setoran sukarela", reference="BKM-001")
+    post(D(2026, 1, 10), [("1-101", 1000000, 0), ("2-201", 0, 1000000)], description="Setoran sukarela", reference="BKM-001")
     post(D(2026, 2, 5), [("1-101", 120000, 0), ("4-104", 0, 120000)])
     post(D(2026, 2, 20), [("1-101", 80000, 0), ("4-101", 0, 80000)])
     post(D(2026, 3, 1), [("1-101", 30000, 0), ("4-901", 0, 30000)])
@@ -98,7 +98,7 @@ def test_trial_balance_figures(staff, ledger_books):
     rows = {line.cells[0]: (line.cells[2], line.cells[3]) for line in report.lines if line.cells[0]}
     assert rows == {
         "1-101": (money(3435000), None), "1-103": (money(3000000), None), "1-202": (None, money(10000)),
-        "2-101": (None, money(1000000)), "3-101": (None, money(5000000)), "3-107": (None, money(250000)),
+        "2-201": (None, money(1000000)), "3-103": (None, money(5000000)), "3-107": (None, money(250000)),
         "4-101": (None, money(80000)), "4-104": (None, money(120000)), "4-901": (None, money(30000)),
         "5-105": (money(45000), None), "5-106": (money(10000), None),
     }
@@ -114,8 +114,8 @@ def test_balance_sheet_figures_with_prior_year_end(staff, ledger_books):
     assert rows["1-101"][2:] == [money(3435000), money(2250000)]
     assert rows["1-103"][2:] == [money(3000000), money(3000000)]
     assert rows["1-202"][2:] == [money(-10000), money(0)]  # contra asset, shown in brackets
-    assert rows["2-101"][2:] == [money(1000000), money(0)]
-    assert rows["3-101"][2:] == [money(5000000), money(5000000)]
+    assert rows["2-201"][2:] == [money(1000000), money(0)]
+    assert rows["3-103"][2:] == [money(5000000), money(5000000)]
     assert rows["3-107"][2:] == [money(250000), money(250000)]  # 2025's SHU, closed
     subtotals = {l.cells[1]: l.cells[2:] for l in report.lines if l.style in (document.SUBTOTAL, document.TOTAL)}
     assert list(subtotals.values()) == [
@@ -193,7 +193,7 @@ def test_general_ledger_of_an_income_account_shows_the_closing(staff, ledger_boo
 
 
 def test_general_ledger_shows_reference_and_defaults_to_the_book_year(staff, ledger_books):
-    response = staff.get(url(ledger_books, "general_ledger", account="2-101"))
+    response = staff.get(url(ledger_books, "general_ledger", account="2-201"))
     report = report_of(response)
     today = timezone.localdate()
     form = response.context["form"]
@@ -217,7 +217,7 @@ def test_book_year_start_follows_the_cooperative():
 
 def test_balance_sheet_balances_on_random_postings(client, books, bookkeeper, make_user, post):
     rng = random.Random(2026)
-    codes = ["1-101", "1-102", "1-103", "1-105", "1-202", "2-101", "2-102", "3-101", "3-102", "3-105",
+    codes = ["1-101", "1-102", "1-103", "1-105", "1-202", "2-201", "2-102", "3-103", "3-104", "3-105",
              "4-101", "4-102", "4-104", "4-901", "5-101", "5-102", "5-106"]
     entries = []
     for _ in range(150):
@@ -462,7 +462,7 @@ REPORT_PAGES = [
 
 def test_report_pages_cost_the_same_few_queries_with_3_and_300_entries(client, books, bookkeeper, make_user, post):
     manager = make_user(books, "manager")
-    post(D(2025, 5, 10), [("1-101", 1000, 0), ("3-101", 0, 1000)])
+    post(D(2025, 5, 10), [("1-101", 1000, 0), ("3-103", 0, 1000)])
     post(D(2025, 8, 10), [("1-101", 500, 0), ("4-101", 0, 500)])
     services.book_year_prepare(actor=bookkeeper, cooperative=books, year=2025)
     services.book_year_close(actor=manager, cooperative=books, year=2025)
@@ -472,7 +472,7 @@ def test_report_pages_cost_the_same_few_queries_with_3_and_300_entries(client, b
     rng = random.Random(3)
     for i in range(297):
         day = D(2026, 1, 1) + datetime.timedelta(days=rng.randint(0, 320))
-        post(day, [("1-101", 1000 + i, 0), (rng.choice(["4-101", "4-104", "2-101", "3-102"]), 0, 1000 + i)])
+        post(day, [("1-101", 1000 + i, 0), (rng.choice(["4-101", "4-104", "2-201", "3-104"]), 0, 1000 + i)])
     large = {name: _queries(client, url(books, name, **query)) for name, query in REPORT_PAGES}
     assert large == small
     assert max(large.values()) <= STAFF_BUDGET, large
@@ -485,7 +485,7 @@ def test_trial_balance_page_same_queries_with_3_and_300_entries(client, books, b
     def post_some(n):
         for i in range(n):
             day = D(2025, 1, 1) + datetime.timedelta(days=rng.randint(0, 600))
-            post(day, [("1-101", 10 + i, 0), (rng.choice(["3-101", "3-102", "4-101", "2-101"]), 0, 10 + i)])
+            post(day, [("1-101", 10 + i, 0), (rng.choice(["3-103", "3-104", "4-101", "2-201"]), 0, 10 + i)])
 
     post_some(3)
     three = _queries(client, url(books, "trial_balance", as_of="2026-06-15"))

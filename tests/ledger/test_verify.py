@@ -14,7 +14,7 @@ D = datetime.date
 
 
 def test_whole_books_pass(post, books, bookkeeper, make_user):
-    post(D(2025, 1, 2), [("1-101", 1000, 0), ("3-101", 0, 1000)])
+    post(D(2025, 1, 2), [("1-101", 1000, 0), ("3-103", 0, 1000)])
     e = post(D(2025, 2, 2), [("1-101", 500, 0), ("4-101", 0, 500)])
     services.entry_reverse(actor=bookkeeper, entry=e, date=D(2025, 3, 1))
     post(D(2025, 4, 2), [("5-102", 200, 0), ("1-101", 0, 200)])
@@ -24,7 +24,7 @@ def test_whole_books_pass(post, books, bookkeeper, make_user):
 
 
 def test_a_tampered_rollup_is_reported_and_the_command_fails(post, books):
-    post(D(2025, 1, 2), [("1-101", 1000, 0), ("3-101", 0, 1000)])
+    post(D(2025, 1, 2), [("1-101", 1000, 0), ("3-103", 0, 1000)])
     with scope(cooperative=books):
         AccountBalance.objects.filter(account__code="1-101").update(debit_total=999)
     problems = verify_books(cooperative=books)

@@ -58,7 +58,7 @@ def as_bookkeeper(client, bookkeeper):
 
 
 def entry_post_data(lines, action="post", **header):
-    data = {"date": "2026-03-10", "journal_type": "JU", "description": "Setoran simpanan pokok", "reference": "BKM-001",
+    data = {"date": "2026-03-10", "journal_type": "JU", "description": "Setoran modal penyertaan", "reference": "BKM-001",
             "baris-TOTAL_FORMS": str(len(lines)), "baris-INITIAL_FORMS": "0", "baris-MIN_NUM_FORMS": "0",
             "baris-MAX_NUM_FORMS": "100"}
     data.update(header)
@@ -75,7 +75,7 @@ def entry_post_data(lines, action="post", **header):
 
 @pytest.mark.parametrize("role", ["manager", "bookkeeper", "supervisor"])
 def test_reading_pages_render_for_every_staff_role(client, books, make_user, post, role):
-    entry = post(D(2026, 1, 5), [("1-101", 150000, 0), ("3-101", 0, 150000)])
+    entry = post(D(2026, 1, 5), [("1-101", 150000, 0), ("3-103", 0, 150000)])
     client.force_login(make_user(books, role))
     for name, kwargs in [("accounts", {}), ("entries", {}), ("entry_detail", {"number": entry.number}), ("years", {})]:
         assert client.get(url(books, name, **kwargs)).status_code == 200, name
@@ -86,7 +86,7 @@ def test_reading_pages_render_for_every_staff_role(client, books, make_user, pos
 
 
 def test_supervisor_sees_no_write_buttons(client, books, supervisor, post):
-    entry = post(D(2026, 1, 5), [("1-101", 150000, 0), ("3-101", 0, 150000)])
+    entry = post(D(2026, 1, 5), [("1-101", 150000, 0), ("3-103", 0, 150000)])
     client.force_login(supervisor)
     assert url(books, "account_add") not in page(client.get(url(books, "accounts")))
     assert url(books, "entry_add") not in page(client.get(url(books, "entries")))
@@ -98,7 +98,7 @@ def test_members_and_outsiders_get_nothing(client, books, make_user, role):
     client.force_login(make_user(books, role) if role == "member" else make_user(role="outsider"))
     expected = 403 if role == "member" else 404
     assert client.get(url(books, "entries")).status_code == expected
-    assert client.post(url(books, "entry_add"), entry_post_data([("1-101", "1000", ""), ("3-101", "", "1000")])).status_code == expected
+    assert client.post(url(books, "entry_add"), entry_post_data([("1-101", "1000", ""), ("3-103", "", "1000")])).status_code == expected
     assert count(books) == 0
 
 
@@ -151,7 +151,7 @@ def test_account_errors_are_shown_per_field(as_bookkeeper, books, account):
 
 
 def test_an_account_with_postings_cannot_change_kind_or_be_deleted(as_bookkeeper, books, post, account):
-    post(D(2026, 1, 5), [("1-101", 1000, 0), ("3-101", 0, 1000)])
+    post(D(2026, 1, 5), [("1-101", 1000, 0), ("3-103", 0, 1000)])
     html = page(as_bookkeeper.post(url(books, "account_edit", code="1-101"), {
         "name": "Kas", "kind": "expense", "parent": "", "is_postable": "on", "is_active": "on",
     }))
@@ -191,14 +191,14 @@ def test_account_update_refuses_a_bad_group(books, account, code, fields):
 
 def test_journal_search_filter_date_range_and_pagination(as_bookkeeper, books, post):
     for day in range(1, 31):
-        post(D(2026, 1, day), [("1-101", 1000 * day, 0), ("3-102", 0, 1000 * day)], description=f"Simpanan wajib {day}", reference=f"BKM-{day:03d}")
+        post(D(2026, 1, day), [("1-101", 1000 * day, 0), ("3-104", 0, 1000 * day)], description=f"Hibah {day}", reference=f"BKM-{day:03d}")
     post(D(2026, 2, 1), [("5-102", 500000, 0), ("1-101", 0, 500000)], description="Gaji Januari", reference="BKK-900")
     services.entry_save_draft(actor=None, cooperative=books, date=D(2026, 2, 2), description="Listrik belum dibayar",
                               lines=[{"account": "5-105", "debit": "1", "credit": "0"}, {"account": "1-101", "debit": "0", "credit": "1"}])
     html = page(as_bookkeeper.get(url(books, "entries")))
     assert html.count('data-label="Nomor"') == 25 and "halaman=2" in html
     assert "Listrik belum dibayar" in html  # newest first, drafts included
-    assert "Simpanan wajib 7<" not in html and "Simpanan wajib 7<" in page(as_bookkeeper.get(url(books, "entries"), {"halaman": 2}))
+    assert "Hibah 7<" not in html and "Hibah 7<" in page(as_bookkeeper.get(url(books, "entries"), {"halaman": 2}))
 
     def found(**query):
         return re.findall(r">(JU-2026-\d+|Draf \d+)</a>", page(as_bookkeeper.get(url(books, "entries"), query)))
@@ -212,15 +212,15 @@ def test_journal_search_filter_date_range_and_pagination(as_bookkeeper, books, p
 
 
 def test_journal_search_as_you_type_returns_only_the_results(as_bookkeeper, books, post):
-    post(D(2026, 1, 5), [("1-101", 1000, 0), ("3-101", 0, 1000)], description="Setoran pokok Ani")
+    post(D(2026, 1, 5), [("1-101", 1000, 0), ("3-103", 0, 1000)], description="Setoran pokok Ani")
     html = page(as_bookkeeper.get(url(books, "entries"), {"q": "ani"}, headers={**HTMX, "HX-Target": "entry-results"}))
     assert "<html" not in html and "Setoran pokok Ani" in html and "<table" in html
 
 
 def test_entry_detail_shows_lines_totals_poster_and_reversal_links(as_bookkeeper, books, bookkeeper, post):
-    entry = post(D(2026, 1, 5), [("1-101", 150000, 0), ("3-101", 0, 150000)], reference="BKM-7")
+    entry = post(D(2026, 1, 5), [("1-101", 150000, 0), ("3-103", 0, 150000)], reference="BKM-7")
     html = page(as_bookkeeper.get(url(books, "entry_detail", number=entry.number)))
-    assert "1-101 Kas" in html and "3-101 Simpanan pokok" in html and html.count("Rp 150.000") >= 4
+    assert "1-101 Kas" in html and "3-103 Modal penyertaan" in html and html.count("Rp 150.000") >= 4
     assert bookkeeper.full_name in html and "BKM-7" in html
     reversal = services.entry_reverse(actor=bookkeeper, entry=entry, date=D(2026, 1, 6))
     html = page(as_bookkeeper.get(url(books, "entry_detail", number=entry.number)))
@@ -242,7 +242,7 @@ def test_the_form_starts_with_four_lines_and_today(as_bookkeeper, books):
 
 
 def test_posting_a_balanced_entry_with_a_plain_form_post(as_bookkeeper, books, account):
-    data = entry_post_data([("1-101 Kas", "1.250.000", "", "setoran tunai"), ("", "", ""), ("simpanan pokok", "", "1.250.000"), ("", "", "")])
+    data = entry_post_data([("1-101 Kas", "1.250.000", "", "setoran tunai"), ("", "", ""), ("modal penyertaan", "", "1.250.000"), ("", "", "")])
     response = as_bookkeeper.post(url(books, "entry_add"), data)
     assert response.status_code == 302
     with scope(cooperative=books):
@@ -250,12 +250,12 @@ def test_posting_a_balanced_entry_with_a_plain_form_post(as_bookkeeper, books, a
         lines = list(entry.lines.order_by("id").values_list("account__code", "debit", "credit", "memo"))
     assert entry.is_posted and entry.number == "JU-2026-000001" and entry.reference == "BKM-001"
     assert response["Location"] == url(books, "entry_detail", number=entry.number)
-    assert lines == [("1-101", Decimal("1250000"), 0, "setoran tunai"), ("3-101", 0, Decimal("1250000"), "")]
+    assert lines == [("1-101", Decimal("1250000"), 0, "setoran tunai"), ("3-103", 0, Decimal("1250000"), "")]
 
 
 def test_an_unbalanced_entry_shows_the_difference_and_writes_nothing(as_bookkeeper, books):
     for action in ("post", "draft"):
-        data = entry_post_data([("1-101", "150.000", ""), ("3-101", "", "145.000"), ("", "", ""), ("", "", "")], action=action)
+        data = entry_post_data([("1-101", "150.000", ""), ("3-103", "", "145.000"), ("", "", ""), ("", "", "")], action=action)
         html = page(as_bookkeeper.post(url(books, "entry_add"), data))
         assert "Debit dan kredit tidak seimbang: selisih Rp 5.000" in html
         assert 'id="line-errors"' in html and 'value="150.000"' in html  # the typed values come back
@@ -266,12 +266,12 @@ def test_line_errors_number_the_lines_as_shown_and_date_errors_sit_on_the_date(a
     data = entry_post_data([("", "", ""), ("1-101", "1000", ""), ("1", "", "1000"), ("", "", "")])
     html = text(page(as_bookkeeper.post(url(books, "entry_add"), data)))
     assert "Baris 2: 1 Aset adalah akun induk" in html  # the blank first line was moved down
-    post(D(2025, 6, 1), [("1-101", 1000, 0), ("3-101", 0, 1000)])
+    post(D(2025, 6, 1), [("1-101", 1000, 0), ("3-103", 0, 1000)])
     services.book_year_prepare(actor=bookkeeper, cooperative=books, year=2025)
     services.book_year_close(actor=bookkeeper, cooperative=books, year=2025)
-    html = page(as_bookkeeper.post(url(books, "entry_add"), entry_post_data([("1-101", "1000", ""), ("3-101", "", "1000")], date="2025-12-01")))
+    html = page(as_bookkeeper.post(url(books, "entry_add"), entry_post_data([("1-101", "1000", ""), ("3-103", "", "1000")], date="2025-12-01")))
     assert re.search(r'id="id_date_error"><li>Tahun buku 2025 sudah ditutup', html)
-    html = page(as_bookkeeper.post(url(books, "entry_add"), entry_post_data([("1-101", "abc", ""), ("3-101", "", "1000")])))
+    html = page(as_bookkeeper.post(url(books, "entry_add"), entry_post_data([("1-101", "abc", ""), ("3-103", "", "1000")])))
     assert 'id="id_baris-0-debit_error"' in html
     assert count(books) == 1
 
@@ -301,36 +301,36 @@ def test_saving_a_draft_then_posting_or_deleting_it(as_bookkeeper, books):
 def test_sending_the_same_form_twice_posts_once(as_bookkeeper, books):
     html = page(as_bookkeeper.get(url(books, "entry_add")))
     key = re.search(r'name="form_key" value="([0-9a-f]{32})"', html).group(1)
-    data = entry_post_data([("1-101", "1.000", ""), ("3-101", "", "1.000")], form_key=key)
+    data = entry_post_data([("1-101", "1.000", ""), ("3-103", "", "1.000")], form_key=key)
     first = as_bookkeeper.post(url(books, "entry_add"), data)
     again = as_bookkeeper.post(url(books, "entry_add"), data)  # a double tap, or back and "Post" again
     assert first.status_code == again.status_code == 302 and again["Location"] == first["Location"]
     assert count(books) == 1
     # a form whose service call failed keeps its key free: the corrected form posts
     key = "b" * 32
-    page(as_bookkeeper.post(url(books, "entry_add"), entry_post_data([("1-101", "1.000", ""), ("3-101", "", "999")], form_key=key)))
-    assert as_bookkeeper.post(url(books, "entry_add"), entry_post_data([("1-101", "1.000", ""), ("3-101", "", "1.000")], form_key=key)).status_code == 302
+    page(as_bookkeeper.post(url(books, "entry_add"), entry_post_data([("1-101", "1.000", ""), ("3-103", "", "999")], form_key=key)))
+    assert as_bookkeeper.post(url(books, "entry_add"), entry_post_data([("1-101", "1.000", ""), ("3-103", "", "1.000")], form_key=key)).status_code == 302
     assert count(books) == 2
 
 
 def test_add_a_line_without_javascript_keeps_what_was_typed(as_bookkeeper, books):
-    data = entry_post_data([("1-101", "1.000", "", "catatan"), ("3-101", "", "1.000"), ("", "", ""), ("", "", "")], action=None)
+    data = entry_post_data([("1-101", "1.000", "", "catatan"), ("3-103", "", "1.000"), ("", "", ""), ("", "", "")], action=None)
     data["add_line"] = "1"
     html = page(as_bookkeeper.post(url(books, "entry_add"), data))
     assert "<html" in html and 'name="baris-TOTAL_FORMS" value="5"' in html
     assert 'name="baris-0-memo" value="catatan"' in html and 'name="baris-1-credit" value="1.000"' in html
-    assert 'name="description" value="Setoran simpanan pokok"' in html
+    assert 'name="description" value="Setoran modal penyertaan"' in html
     assert "errorlist" not in html  # not a submission: no errors shown
     data["baris-TOTAL_FORMS"] = "5"
     del data["add_line"]
     data["remove_line"] = "0"
     html = page(as_bookkeeper.post(url(books, "entry_add"), data))
-    assert 'name="baris-TOTAL_FORMS" value="4"' in html and 'name="baris-0-account" value="3-101"' in html
+    assert 'name="baris-TOTAL_FORMS" value="4"' in html and 'name="baris-0-account" value="3-103"' in html
     assert count(books) == 0
 
 
 def test_htmx_add_line_returns_only_the_lines(as_bookkeeper, books):
-    data = entry_post_data([("1-101", "1000", ""), ("3-101", "", "1000")], action=None)
+    data = entry_post_data([("1-101", "1000", ""), ("3-103", "", "1000")], action=None)
     data["add_line"] = "1"
     html = page(as_bookkeeper.post(url(books, "entry_add"), data, headers=HTMX))
     assert "<html" not in html and html.lstrip().startswith('<section id="entry-lines"')
@@ -338,7 +338,7 @@ def test_htmx_add_line_returns_only_the_lines(as_bookkeeper, books):
 
 
 def test_htmx_live_totals(as_bookkeeper, books):
-    data = entry_post_data([("1-101", "150.000", ""), ("3-101", "", "145.000"), ("", "abc", "")], action=None)
+    data = entry_post_data([("1-101", "150.000", ""), ("3-103", "", "145.000"), ("", "abc", "")], action=None)
     html = page(as_bookkeeper.post(url(books, "entry_totals"), data, headers=HTMX))
     assert "<html" not in html and html.lstrip().startswith('<div id="entry-totals"')
     assert "Rp 150.000" in html and "Rp 145.000" in html
@@ -352,7 +352,7 @@ def test_htmx_live_totals(as_bookkeeper, books):
 # --- reversal ------------------------------------------------------------------------------
 
 def test_reverse_an_entry_through_its_page(as_bookkeeper, books, post):
-    entry = post(D(2026, 1, 5), [("1-101", 150000, 0), ("3-101", 0, 150000)], description="Setoran salah")
+    entry = post(D(2026, 1, 5), [("1-101", 150000, 0), ("3-103", 0, 150000)], description="Setoran salah")
     html = page(as_bookkeeper.get(url(books, "entry_reverse", number=entry.number)))
     assert 'name="date"' in html and "Setoran salah" in html
     html = page(as_bookkeeper.post(url(books, "entry_reverse", number=entry.number), {"date": "2026-01-04"}))
@@ -363,7 +363,7 @@ def test_reverse_an_entry_through_its_page(as_bookkeeper, books, post):
         lines = sorted(reversal.lines.values_list("account__code", "debit", "credit"))
     assert response["Location"] == url(books, "entry_detail", number=reversal.number)
     assert reversal.date == D(2026, 1, 7) and reversal.description == "Koreksi setoran" and reversal.kind == EntryKind.REVERSAL
-    assert lines == [("1-101", 0, Decimal("150000")), ("3-101", Decimal("150000"), 0)]
+    assert lines == [("1-101", 0, Decimal("150000")), ("3-103", Decimal("150000"), 0)]
     html = text(page(as_bookkeeper.post(url(books, "entry_reverse", number=entry.number), {"date": "2026-01-08"})))
     assert "sudah dibalik" in html and count(books) == 2
 
@@ -372,7 +372,7 @@ def test_reverse_an_entry_through_its_page(as_bookkeeper, books, post):
 
 @pytest.fixture
 def year_2025(books, post):
-    post(D(2025, 3, 1), [("1-101", 1000000, 0), ("3-101", 0, 1000000)])
+    post(D(2025, 3, 1), [("1-101", 1000000, 0), ("3-103", 0, 1000000)])
     post(D(2025, 6, 1), [("1-101", 300000, 0), ("4-101", 0, 300000)])
     post(D(2025, 7, 1), [("5-102", 120000, 0), ("1-101", 0, 120000)])
     return 2025
@@ -421,7 +421,7 @@ def test_closing_an_unprepared_year_explains_why(client, books, manager, year_20
 
 
 def test_a_running_year_cannot_be_prepared(as_bookkeeper, books, post):
-    post(D(2026, 1, 5), [("1-101", 1000, 0), ("3-101", 0, 1000)])
+    post(D(2026, 1, 5), [("1-101", 1000, 0), ("3-103", 0, 1000)])
     assert url(books, "year_prepare", year=2026) not in page(as_bookkeeper.get(url(books, "years")))
     response = as_bookkeeper.post(url(books, "year_prepare", year=2026), follow=True)
     assert "belum berakhir" in text(page(response))
@@ -439,10 +439,10 @@ def test_opening_balances_by_hand(as_bookkeeper, books):
     assert 'value="2026-01-01"' in html and "1-101 Kas" in html and "3-107 SHU tahun berjalan" in html
     data = {"date": "2026-01-01", "description": "Saldo awal dari buku lama",
             opening_field(books, "1-101", "d"): "2.500.000", opening_field(books, "1-103", "d"): "7.500.000",
-            opening_field(books, "3-101", "k"): "4.000.000", opening_field(books, "2-101", "k"): "5.000.000"}
+            opening_field(books, "3-103", "k"): "4.000.000", opening_field(books, "2-201", "k"): "5.000.000"}
     html = page(as_bookkeeper.post(url(books, "opening"), data))
     assert "Debit dan kredit tidak seimbang: selisih Rp 1.000.000" in html and count(books) == 0
-    data[opening_field(books, "3-102", "k")] = "1.000.000"
+    data[opening_field(books, "3-104", "k")] = "1.000.000"
     response = as_bookkeeper.post(url(books, "opening"), data)
     with scope(cooperative=books):
         entry = JournalEntry.objects.get()
@@ -474,7 +474,7 @@ def confirm(client, books, html):
 
 
 def test_import_a_good_csv_then_confirm(as_bookkeeper, books):
-    content = "kode akun;nama;debit;kredit\n1-101;Kas;1.250.000;\n1-102;Bank;3.750.000,50;\n3-101;Simpanan pokok;;5.000.000,50\n2-101;Sukarela;0;0\n"
+    content = "kode akun;nama;debit;kredit\n1-101;Kas;1.250.000;\n1-102;Bank;3.750.000,50;\n3-103;Modal penyertaan;;5.000.000,50\n2-201;Sukarela;0;0\n"
     html = page(upload(as_bookkeeper, books, "saldo.csv", content.encode()))
     assert count(books) == 0  # a preview writes nothing
     assert "Rp 5.000.000,50" in html and "tidak seimbang" not in html and 'name="token"' in html
@@ -484,7 +484,7 @@ def test_import_a_good_csv_then_confirm(as_bookkeeper, books):
         lines = sorted(entry.lines.values_list("account__code", "debit", "credit"))
     assert response["Location"] == url(books, "entry_detail", number=entry.number)
     assert entry.kind == EntryKind.OPENING and entry.date == D(2026, 1, 1) and entry.description == "Saldo awal impor"
-    assert lines == [("1-101", Decimal("1250000"), 0), ("1-102", Decimal("3750000.50"), 0), ("3-101", 0, Decimal("5000000.50"))]
+    assert lines == [("1-101", Decimal("1250000"), 0), ("1-102", Decimal("3750000.50"), 0), ("3-103", 0, Decimal("5000000.50"))]
     # the preview is used once: confirming again (a double tap) posts nothing more
     token = re.search(r'name="token" value="([0-9a-f]+)"', html).group(1)
     assert as_bookkeeper.post(url(books, "opening_confirm"), {"token": token})["Location"] == url(books, "opening_import")
@@ -497,7 +497,7 @@ def test_import_a_good_xlsx_then_confirm(as_bookkeeper, books):
     sheet.append(["Account code", "Account name", "Debit", "Credit"])
     sheet.append(["1-101", "Kas", 2500000, None])
     sheet.append(["1-201", "Inventaris", 1500000.25, None])
-    sheet.append(["3-101", "Simpanan pokok", None, 4000000.25])
+    sheet.append(["3-103", "Modal penyertaan", None, 4000000.25])
     out = io.BytesIO()
     workbook.save(out)
     html = page(upload(as_bookkeeper, books, "saldo awal.xlsx", out.getvalue()))
@@ -518,7 +518,7 @@ def test_import_with_bad_rows_lists_each_and_writes_nothing(as_bookkeeper, books
         "1-103,lima ratus,\n"        # not a number
         "1-104,-500,\n"              # negative
         "1-106,\"10,001\",\n"        # more than 2 decimals
-        "3-101,,\"1.000.000\"\n"     # fine
+        "3-103,,\"1.000.000\"\n"     # fine
     )
     html = page(upload(as_bookkeeper, books, "saldo.csv", content.encode()))
     rows = re.findall(r'<td data-label="Baris">(\d+)</td><td data-label="Kolom">([^<]*)</td><td data-label="Masalah">([^<]+)</td>', html)
@@ -531,7 +531,7 @@ def test_import_with_bad_rows_lists_each_and_writes_nothing(as_bookkeeper, books
 
 
 def test_an_unbalanced_import_cannot_be_confirmed(as_bookkeeper, books):
-    html = page(upload(as_bookkeeper, books, "saldo.csv", b"kode;debit;kredit\n1-101;150.000;\n3-101;;145.000\n"))
+    html = page(upload(as_bookkeeper, books, "saldo.csv", b"kode;debit;kredit\n1-101;150.000;\n3-103;;145.000\n"))
     assert "Debit dan kredit tidak seimbang: selisih Rp 5.000" in html and 'name="token"' not in html
 
 
@@ -559,7 +559,7 @@ def queries(client, address):
 @pytest.mark.parametrize("rows", [1, 50])
 def test_journal_and_chart_stay_within_the_staff_budget(as_bookkeeper, books, post, bookkeeper, rows):
     for i in range(rows):
-        entry = post(D(2026, 1, 1 + i % 28), [("1-101", 1000 + i, 0), ("3-101", 0, 1000 + i)])
+        entry = post(D(2026, 1, 1 + i % 28), [("1-101", 1000 + i, 0), ("3-103", 0, 1000 + i)])
     services.entry_reverse(actor=bookkeeper, entry=entry, date=D(2026, 2, 1))
     for i in range(rows):
         services.account_create(actor=None, cooperative=books, code=f"1-5{i:02d}", name=f"Kas cabang {i}", kind="asset")
@@ -571,8 +571,8 @@ def test_journal_and_chart_stay_within_the_staff_budget(as_bookkeeper, books, po
 
 
 def test_journal_cost_does_not_grow_with_rows(as_bookkeeper, books, post):
-    post(D(2026, 1, 1), [("1-101", 1000, 0), ("3-101", 0, 1000)])
+    post(D(2026, 1, 1), [("1-101", 1000, 0), ("3-103", 0, 1000)])
     one = queries(as_bookkeeper, url(books, "entries"))
     for i in range(40):
-        post(D(2026, 1, 2), [("1-101", 1000, 0), ("3-101", 0, 1000)])
+        post(D(2026, 1, 2), [("1-101", 1000, 0), ("3-103", 0, 1000)])
     assert queries(as_bookkeeper, url(books, "entries")) == one

@@ -180,7 +180,7 @@ def test_a_second_run_adds_no_entries_and_services_continue_the_books(tmp_path, 
     with scope(cooperative=ksp):
         last = JournalEntry.objects.filter(journal_type="JU", book_year=today.year).count()
     entry = services.entry_post(actor=make_user(ksp, "bookkeeper"), cooperative=ksp, date=today, description="Setoran",
-                                lines=[{"account": "1-101", "debit": "50000"}, {"account": "2-101", "credit": "50000"}])
+                                lines=[{"account": "1-101", "debit": "50000"}, {"account": "2-201", "credit": "50000"}])
     assert entry.number == f"JU-{today.year}-{last + 1:06d}"
     _fire_deferred_triggers()
     assert call_command("ledger_verify", "--cooperative", ksp.slug, stdout=StringIO()) is None
