@@ -15,8 +15,13 @@ from users.phone import normalize_phone
 from .models import Member, MemberStatus
 from .validators import mask_nik, validate_nik_ktp
 
-EDITABLE_FIELDS = ["full_name", "nik_ktp", "phone", "gender", "joined_on"]
+EDITABLE_FIELDS = [
+    "full_name", "nik_ktp", "phone", "gender", "joined_on", "place_of_birth", "date_of_birth", "occupation", "address",
+    "kelurahan",
+]
 MEMBER_NUMBER_COUNTER = "member_number"
+# The consent text members agree to when entered (UU 27/2022); bump when the text changes.
+CONSENT_VERSION = "2026-11"
 
 
 def _clean_fields(cooperative, fields: dict, *, member=None) -> dict:
@@ -45,29 +50,59 @@ def _clean_fields(cooperative, fields: dict, *, member=None) -> dict:
     joined_on = cleaned.get("joined_on")
     if joined_on and joined_on > timezone.localdate():
         errors["joined_on"] = _("The joining date cannot be in the future.")
+    born = cleaned.get("date_of_birth")
+    if born and (born > timezone.localdate() or born.year < 1900):
+        errors["date_of_birth"] = _("Enter a plausible date of birth.")
+    elif born and joined_on and born > joined_on:
+        errors["date_of_birth"] = _("The date of birth is after the joining date.")
+    for name in ("place_of_birth", "occupation", "address"):
+        if name in cleaned:
+            cleaned[name] = " ".join((cleaned[name] or "").split())
     if errors:
         raise ValidationError(errors)
     return cleaned
 
 
-def format_member_number(cooperative, sequence: int) -> str:
-    return f"{sequence:05d}"
+def format_member_number(cooperative, sequence: int, year: int | None = None) -> str:
+    """The member number in the cooperative's own format (Cooperative.member_number_format)."""
+    return cooperative.format_member_number(sequence, year or timezone.localdate().year)
 
 
 @transaction.atomic
-def member_admit(*, actor, cooperative, full_name, gender, joined_on, nik_ktp="", phone="", user=None) -> Member:
-    """Enter a person in the register with the next member number of the cooperative."""
+def member_admit(*, actor, cooperative, full_name, gender, joined_on, nik_ktp="", phone="", user=None,
+                 consent=True, number=None, **details) -> Member:
+    """Enter a person in the register with the next member number of the cooperative.
+
+    `consent`: the member agreed to the processing of their data (recorded with date and
+    text version). `number`: keep an existing number (imports from old registers); otherwise
+    the cooperative's next one. `details`: place/date of birth, occupation, address, kelurahan."""
+    unknown = set(details) - set(EDITABLE_FIELDS)
+    if unknown:
+        raise ValueError(f"unknown member fields: {sorted(unknown)}")
+    if not consent:
+        raise ValidationError({"consent": _("The member must agree to the processing of their data before being entered.")})
     with scope(cooperative=cooperative):
-        fields = _clean_fields(cooperative, {"full_name": full_name, "nik_ktp": nik_ktp, "phone": phone, "joined_on": joined_on, "gender": gender})
-        number = format_member_number(cooperative, counter_next(cooperative=cooperative, name=MEMBER_NUMBER_COUNTER))
-        member = Member(cooperative=cooperative, number=number, user=user, status=MemberStatus.ACTIVE, **fields)
+        fields = _clean_fields(cooperative, {"full_name": full_name, "nik_ktp": nik_ktp, "phone": phone, "joined_on": joined_on,
+                                             "gender": gender, **details})
+        if number:
+            number = str(number).strip()
+            if Member.objects.filter(number=number).exists():
+                raise ValidationError({"number": _("Member number %(number)s is already used.") % {"number": number}})
+        else:
+            # skip numbers an import already used with the same format, so numbers never collide
+            while True:
+                number = format_member_number(cooperative, counter_next(cooperative=cooperative, name=MEMBER_NUMBER_COUNTER), joined_on.year)
+                if not Member.objects.filter(number=number).exists():
+                    break
+        member = Member(cooperative=cooperative, number=number, user=user, status=MemberStatus.ACTIVE,
+                        consent_at=timezone.now(), consent_version=CONSENT_VERSION, **fields)
         member.full_clean()
         try:
             with transaction.atomic():
                 member.save()
         except IntegrityError as exc:
-            raise ValidationError({"nik_ktp": _("Another member of this cooperative already has this NIK KTP.")}) from exc
-        values = snapshot(member, ["number"] + EDITABLE_FIELDS)
+            raise ValidationError({"nik_ktp": _("Another member of this cooperative already has this NIK KTP or number.")}) from exc
+        values = snapshot(member, ["number"] + EDITABLE_FIELDS + ["consent_version"])
         values["nik_ktp"] = member.nik_ktp_masked  # the audit trail must not become a second copy of the NIK
         audit_record(actor=actor, action="member.admit", cooperative=cooperative, obj=member,
                      changes={k: [None, v] for k, v in values.items()})

@@ -122,3 +122,45 @@ def test_member_list_search_and_htmx_partial(client, cooperative, make_user):
     assert "Asep Sunandar" in client.get(url, {"q": "0812-1111"}).content.decode()
     partial = client.get(url, {"q": "dewi"}, headers={"HX-Request": "true", "HX-Target": "member-results"}).content.decode()
     assert "Dewi Lestari" in partial and "<html" not in partial
+
+
+def test_admit_records_consent_and_details_and_uses_the_number_format(cooperative, make_user):
+    from cooperatives.models import Kelurahan
+
+    cooperative.member_number_format = "A-{year}-{seq:04d}"
+    cooperative.save()
+    manager = make_user(cooperative, "manager")
+    kelurahan = Kelurahan.objects.get(name="Cikole")
+    member = services.member_admit(
+        actor=manager, cooperative=cooperative, full_name="Rina", gender="P", joined_on=datetime.date(2025, 2, 1),
+        place_of_birth="Sukabumi", date_of_birth=datetime.date(1990, 5, 17), occupation="Guru", address="Jl. Ahmad Yani 1",
+        kelurahan=kelurahan,
+    )
+    assert member.number == "A-2025-0001"
+    assert member.consent_version == services.CONSENT_VERSION and member.consent_at is not None
+    assert member.kelurahan == kelurahan and member.occupation == "Guru"
+
+
+def test_admit_without_consent_is_refused(cooperative, make_user):
+    with pytest.raises(ValidationError) as err:
+        services.member_admit(actor=make_user(cooperative, "manager"), cooperative=cooperative, full_name="X", gender="L",
+                              joined_on=datetime.date(2025, 1, 1), consent=False)
+    assert "consent" in err.value.error_dict
+
+
+def test_imported_numbers_are_kept_and_never_collide(cooperative, make_user):
+    manager = make_user(cooperative, "manager")
+    services.member_admit(actor=manager, cooperative=cooperative, full_name="Lama", gender="L", joined_on=datetime.date(2020, 1, 1), number="00001")
+    fresh = services.member_admit(actor=manager, cooperative=cooperative, full_name="Baru", gender="L", joined_on=datetime.date(2025, 1, 1))
+    assert fresh.number == "00002"
+    with pytest.raises(ValidationError):
+        services.member_admit(actor=manager, cooperative=cooperative, full_name="Dobel", gender="L", joined_on=datetime.date(2025, 1, 1), number="00002")
+
+
+def test_bad_member_number_format_is_refused(cooperative):
+    from django.core.exceptions import ValidationError as DjangoValidationError
+
+    for bad in ["{nomor}", "no-seq", "{seq}/{year}"]:
+        cooperative.member_number_format = bad
+        with pytest.raises(DjangoValidationError):
+            cooperative.full_clean()
