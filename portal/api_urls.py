@@ -11,10 +11,13 @@ from users.api import MeView
 tenant_patterns = [
     path("", CooperativeProfileView.as_view(), name="cooperative"),
     path("ledger/", include("ledger.api_urls")),
+    path("members/", include("members.api_urls")),
+    path("savings/", include("members.savings_api_urls")),
 ]
 
 urlpatterns = [
     path("v1/me/", MeView.as_view(), name="api-me"),
+    path("v1/me/", include("members.me_api_urls")),
     path("v1/c/<slug:slug>/", include((tenant_patterns, "api"), namespace="api")),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),

@@ -45,6 +45,9 @@ SAMPLES = {
     "members:add": Sample(),
     "members:detail": Sample(lambda ctx: {"number": ctx.member.number}),
     "members:edit": Sample(lambda ctx: {"number": ctx.member.number}),
+    # member register pages
+    # savings pages
+    # member self-service pages
     # ledger pages
     "ledger:entries": Sample(),
     "ledger:entry_add": Sample(),
@@ -74,6 +77,8 @@ SAMPLES = {
     # API
     "api:cooperative": Sample(),
     # ledger API
+    # members API
+    # savings API
     "api:ledger_api:accounts": Sample(),
     "api:ledger_api:entries": Sample(),
     "api:ledger_api:entry": Sample(ledger_api.posted_entry),

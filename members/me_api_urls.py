@@ -1,0 +1,7 @@
+"""The member's own API under /api/v1/me/ (no cooperative in the URL: filtered by the user)."""
+
+from django.urls import path
+
+app_name = "me_api"
+
+urlpatterns = []
