@@ -12,7 +12,7 @@ from django_scopes import scopes_disabled
 
 from cooperatives.book_years import last_closed_book_year
 from cooperatives.models import Cooperative
-from meetings.models import AnnualMeeting
+from meetings.models import Meeting, MeetingKind
 
 ACTIVE_WINDOW_YEARS = 3  # active = a RAT in at least one of the last three book years
 
@@ -44,7 +44,7 @@ def city_indicators(*, as_of: date | None = None) -> CityIndicators:
         for row in months:
             month, count = row["book_year_end_month"], row["n"]
             last_year = last_closed_book_year(as_of, month)
-            meetings = AnnualMeeting.objects.filter(cooperative=OuterRef("pk"), held_on__lte=as_of)
+            meetings = Meeting.objects.filter(cooperative=OuterRef("pk"), kind=MeetingKind.RAT, held_on__lte=as_of)
             figures = Cooperative.objects.filter(book_year_end_month=month).aggregate(
                 registered=Count("id"),
                 active=Count("id", filter=Q(Exists(meetings.filter(book_year__gt=last_year - ACTIVE_WINDOW_YEARS, book_year__lte=last_year)))),
@@ -73,7 +73,7 @@ def cooperative_registry(*, search: str = "", kecamatan_id=None, kind: str = "",
             .order_by().values("cooperative").annotate(n=Count("id")).values("n")
         )
         last_rat = (
-            AnnualMeeting.objects.filter(cooperative=OuterRef("pk"), held_on__lte=as_of)
+            Meeting.objects.filter(cooperative=OuterRef("pk"), kind=MeetingKind.RAT, held_on__lte=as_of)
             .order_by().values("cooperative").annotate(y=Max("book_year")).values("y")
         )
         rows = Cooperative.objects.select_related("kecamatan", "kelurahan").annotate(

@@ -11,7 +11,7 @@ import factory
 from django_scopes import scopes_disabled
 
 from cooperatives.models import CityRole, Cooperative, CooperativeKind, Kelurahan, RoleAssignment
-from meetings.models import AnnualMeeting
+from meetings.models import Meeting
 from members.models import Gender, Member
 from users.models import User
 
@@ -110,10 +110,13 @@ class MemberFactory(TenantFactory):
     joined_on = datetime.date(2020, 3, 1)
 
 
-class AnnualMeetingFactory(TenantFactory):
+class MeetingFactory(TenantFactory):
     class Meta:
-        model = AnnualMeeting
+        model = Meeting
 
     cooperative = factory.SubFactory(CooperativeFactory)
     book_year = 2025
+    kind = "rat"
     held_on = factory.LazyAttribute(lambda o: datetime.date(o.book_year + 1, 3, 20))
+    date = factory.LazyAttribute(lambda o: o.held_on)
+    status = "held"

@@ -5,7 +5,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from tests.factories import AnnualMeetingFactory, CooperativeFactory, MemberFactory, RoleAssignmentFactory
+from tests.factories import MeetingFactory, CooperativeFactory, MemberFactory, RoleAssignmentFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -56,7 +56,7 @@ def test_roles_page(client, make_user, cooperative, rows):
 @pytest.mark.parametrize("rows", [1, 50])
 def test_city_registry_and_home(client, make_user, rows):
     for coop in CooperativeFactory.create_batch(rows):
-        AnnualMeetingFactory(cooperative=coop)
+        MeetingFactory(cooperative=coop)
         MemberFactory(cooperative=coop)
     client.force_login(make_user(role="city_staff"))
     assert count_queries(client, "/kota/koperasi/") <= STAFF_BUDGET

@@ -296,7 +296,7 @@ def tenant_models():
 
 def test_tenant_models_are_found():
     names = {m._meta.label for m in tenant_models()}
-    assert {"members.Member", "cooperatives.RoleAssignment", "meetings.AnnualMeeting", "portal.AuditEvent"} <= names
+    assert {"members.Member", "cooperatives.RoleAssignment", "meetings.Meeting", "portal.AuditEvent"} <= names
 
 
 @pytest.mark.django_db

@@ -35,7 +35,7 @@ from django.utils import translation
 
 from ledger import bulk
 from ledger.models import Account, EntryKind, JournalType
-from meetings.models import AnnualMeeting
+from meetings.models import Meeting
 
 from .context import SeedContext
 from .cooperatives import INACTIVE
@@ -399,7 +399,7 @@ def seed_batch(ctx: SeedContext, batch) -> None:
         accounts[coop_id][code] = pk
         kinds[code] = kind  # a code has the same kind in every template
     rat_held = defaultdict(dict)
-    for coop_id, book_year, held_on in AnnualMeeting.objects.filter(cooperative__in=[i.cooperative for i in active]).values_list(
+    for coop_id, book_year, held_on in Meeting.objects.filter(cooperative__in=[i.cooperative for i in active]).values_list(
         "cooperative_id", "book_year", "held_on"
     ):
         rat_held[coop_id][book_year] = held_on

@@ -1,4 +1,4 @@
-"""RAT history (meetings.AnnualMeeting, source "recorded") for newly seeded cooperatives.
+"""RAT history (meetings.Meeting, source "recorded") for newly seeded cooperatives.
 
 Which book years have a RAT is decided in the cooperative plan (it fixes the city's active and
 "RAT last year" counts); here each gets its dates: held within the months after the year end,
@@ -9,7 +9,7 @@ weeks later, sometimes never. Nothing is dated after today.
 from datetime import timedelta
 
 from cooperatives.book_years import book_year_end
-from meetings.models import AnnualMeeting
+from meetings.models import Meeting, MeetingKind, MeetingStatus
 
 from .context import BOOK_YEAR_END_MONTH, SeedContext
 
@@ -42,10 +42,11 @@ def seed_batch(ctx: SeedContext, batch) -> None:
                 rng, book_year=book_year, deadline_months=item.plan.rat_deadline_months, today=ctx.today
             )
             rows.append(
-                AnnualMeeting(
-                    cooperative_id=item.cooperative.pk, book_year=book_year, held_on=held_on,
-                    reported_on=reported_on, source=AnnualMeeting.Source.RECORDED,
+                Meeting(
+                    cooperative_id=item.cooperative.pk, kind=MeetingKind.RAT, book_year=book_year, date=held_on,
+                    held_on=held_on, reported_on=reported_on, source=Meeting.Source.RECORDED,
+                    status=MeetingStatus.REPORTED if reported_on else MeetingStatus.HELD,
                 )
             )
-    AnnualMeeting.objects.bulk_create(rows, batch_size=2000)
+    Meeting.objects.bulk_create(rows, batch_size=2000)
     ctx.count("annual_meetings", len(rows))

@@ -6,7 +6,7 @@ from django_scopes import scopes_disabled
 from city.selectors import city_indicators, cooperative_registry
 from cooperatives import access
 from cooperatives.models import Cooperative, Kelurahan
-from tests.factories import AnnualMeetingFactory, CooperativeFactory, MemberFactory
+from tests.factories import MeetingFactory, CooperativeFactory, MemberFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -15,11 +15,11 @@ AS_OF = datetime.date(2026, 11, 28)  # last closed book year: 2025
 
 def test_indicators_count_registered_active_and_last_year_rat():
     fresh = CooperativeFactory()              # RAT for 2025 → active, RAT last year
-    AnnualMeetingFactory(cooperative=fresh, book_year=2025)
+    MeetingFactory(cooperative=fresh, book_year=2025)
     older = CooperativeFactory()              # RAT for 2023 only → active, not RAT last year
-    AnnualMeetingFactory(cooperative=older, book_year=2023)
+    MeetingFactory(cooperative=older, book_year=2023)
     lapsed = CooperativeFactory()             # RAT for 2022 → not active
-    AnnualMeetingFactory(cooperative=lapsed, book_year=2022)
+    MeetingFactory(cooperative=lapsed, book_year=2022)
     CooperativeFactory()                      # never → not active
     figures = city_indicators(as_of=AS_OF)
     assert (figures.registered, figures.active, figures.rat_last_closed_year) == (4, 2, 1)
@@ -28,20 +28,20 @@ def test_indicators_count_registered_active_and_last_year_rat():
 
 def test_book_year_end_month_moves_the_window():
     june = CooperativeFactory(book_year_end_month=6)  # book year 2026 ended 30 Jun 2026
-    AnnualMeetingFactory(cooperative=june, book_year=2026, held_on=datetime.date(2026, 10, 1))
+    MeetingFactory(cooperative=june, book_year=2026, held_on=datetime.date(2026, 10, 1))
     figures = city_indicators(as_of=AS_OF)
     assert figures.rat_last_closed_year == 1
 
 
 def test_a_rat_dated_in_the_future_does_not_count():
     coop = CooperativeFactory()
-    AnnualMeetingFactory(cooperative=coop, book_year=2025, held_on=datetime.date(2027, 1, 1))
+    MeetingFactory(cooperative=coop, book_year=2025, held_on=datetime.date(2027, 1, 1))
     assert city_indicators(as_of=AS_OF).rat_last_closed_year == 0
 
 
 def test_registry_filters_and_counts_without_personal_data(client, make_user):
     active = CooperativeFactory(name="KSP Aktif")
-    AnnualMeetingFactory(cooperative=active, book_year=2025)
+    MeetingFactory(cooperative=active, book_year=2025)
     MemberFactory.create_batch(2, cooperative=active)
     member = MemberFactory(cooperative=active, full_name="Nama Rahasia Sekali")
     CooperativeFactory(name="Kopkar Tidur")

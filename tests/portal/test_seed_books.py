@@ -19,7 +19,7 @@ from cooperatives.models import Cooperative, Counter
 from ledger import selectors, services
 from ledger.charts import template_for
 from ledger.models import Account, AccountKind, BookYear, BookYearState, EntryKind, JournalEntry, JournalLine
-from meetings.models import AnnualMeeting
+from meetings.models import Meeting
 from members.models import Member
 from portal.demo import books as demo_books
 from portal.demo.context import SeedContext, SeedOptions
@@ -154,7 +154,7 @@ def test_books_follow_the_register_and_the_kind(tmp_path):
         members = list(Member.objects.filter(user__isnull=True))
         accounts = dict(Account.objects.values_list("code", "pk"))
         kinds = dict(Account.objects.values_list("code", "kind"))
-        rats = dict(AnnualMeeting.objects.filter(cooperative=ksp).values_list("book_year", "held_on"))
+        rats = dict(Meeting.objects.filter(cooperative=ksp).values_list("book_year", "held_on"))
         stored = [
             (e.date, e.description, sorted((l.account_id, l.debit, l.credit) for l in e.lines.all()))
             for e in JournalEntry.objects.exclude(kind__in=[EntryKind.CLOSING, EntryKind.REVERSAL]).prefetch_related("lines")

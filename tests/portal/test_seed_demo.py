@@ -14,7 +14,7 @@ from django_scopes import scope, scopes_disabled
 from city.selectors import city_indicators
 from cooperatives.book_years import last_closed_book_year
 from cooperatives.models import CityRole, Cooperative, CooperativeKind, Counter, RoleAssignment
-from meetings.models import AnnualMeeting
+from meetings.models import Meeting
 from members.models import Member, MemberStatus
 from members.services import MEMBER_NUMBER_COUNTER, member_admit
 from members.validators import nik_birth_date, validate_nik_ktp
@@ -26,7 +26,7 @@ from users.models import User
 from users.phone import normalize_phone
 
 ROLES = {"member", "manager", "bookkeeper", "supervisor", "city_staff", "city_admin"}
-MODELS = (Cooperative, AnnualMeeting, Member, Counter, User, RoleAssignment, CityRole)
+MODELS = (Cooperative, Meeting, Member, Counter, User, RoleAssignment, CityRole)
 
 
 def seed(tmp_path, *args):
@@ -69,7 +69,7 @@ def test_nik_koperasi_only_for_active_cooperatives(seeded):
     last = last_closed_book_year(today, 12)
     with scopes_disabled():
         active = set(
-            AnnualMeeting.objects.filter(book_year__gte=last - 2, book_year__lte=last, held_on__lte=today)
+            Meeting.objects.filter(book_year__gte=last - 2, book_year__lte=last, held_on__lte=today)
             .values_list("cooperative_id", flat=True)
         )
         for pk, nik in Cooperative.objects.values_list("pk", "nik_koperasi"):
@@ -82,13 +82,13 @@ def test_nik_koperasi_only_for_active_cooperatives(seeded):
 def test_rat_history_is_plausible(seeded):
     today = timezone.localdate()
     with scopes_disabled():
-        for meeting in AnnualMeeting.objects.select_related("cooperative"):
+        for meeting in Meeting.objects.select_related("cooperative"):
             year_end = date(meeting.book_year, 12, 31)
             assert year_end < meeting.held_on <= today
-            assert meeting.source == AnnualMeeting.Source.RECORDED
+            assert meeting.source == Meeting.Source.RECORDED
             assert meeting.reported_on is None or meeting.held_on <= meeting.reported_on <= today
             assert meeting.cooperative.founded_on <= year_end
-        assert AnnualMeeting.objects.filter(reported_on__isnull=True).exists()
+        assert Meeting.objects.filter(reported_on__isnull=True).exists()
 
 
 def test_running_twice_changes_no_counts(seeded, tmp_path):
@@ -148,7 +148,7 @@ def test_staff_have_their_roles_in_the_named_cooperative(seeded):
         assert CityRole.objects.filter(user=_user_for(seeded[role]), role=role).exists()
     # the staff cooperative is active and held the last closed year's RAT
     with scope(cooperative=coop):
-        assert AnnualMeeting.objects.filter(cooperative=coop, book_year=last_closed_book_year(timezone.localdate(), 12)).exists()
+        assert Meeting.objects.filter(cooperative=coop, book_year=last_closed_book_year(timezone.localdate(), 12)).exists()
 
 
 def test_member_has_two_memberships_one_in_the_staff_cooperative(seeded):
