@@ -190,7 +190,11 @@ class JournalLine(TenantModel):
                 name="journal_line_one_side",
             ),
         ]
-        indexes = [models.Index(fields=["cooperative", "account", "date"], name="journal_line_account_date")]
+        indexes = [
+            models.Index(fields=["cooperative", "account", "date"], name="journal_line_account_date"),
+            # reports sum the lines of a partial month from this index alone (index-only scan)
+            models.Index(fields=["cooperative", "date", "account", "debit", "credit"], name="journal_line_coop_date"),
+        ]
 
     def __str__(self):
         return f"{self.account.code} D{self.debit} K{self.credit}"
