@@ -7,16 +7,15 @@ Also the one parser of amounts typed by people ("1.250.000", "1250000,50", "Rp 5
 shared with the journal entry form.
 """
 
-import csv
-import io
 import re
-import zipfile
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
 from django.utils.translation import gettext as _
 
+from portal import spreadsheets
 from portal.formatting import format_rupiah
+from portal.spreadsheets import ImportRefused, header_key
 
 ZERO = Decimal("0")
 CENT = Decimal("0.01")
@@ -24,10 +23,6 @@ MAX_AMOUNT = Decimal("9999999999999999.99")  # DecimalField(max_digits=18, decim
 
 MAX_BYTES = 2 * 1024 * 1024
 MAX_ROWS = 5000
-# An XLSX is a zip: refuse archives that unpack to far more than any chart of accounts needs.
-MAX_UNPACKED_BYTES = 50 * 1024 * 1024
-
-OLE2_SIGNATURE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # the old binary .xls
 
 
 # --- amounts ---------------------------------------------------------------------------------
@@ -126,121 +121,20 @@ def parse_amount(value) -> Decimal:
 
 
 # --- reading the file ------------------------------------------------------------------------
-
-class ImportRefused(ValueError):
-    """The file as a whole cannot be used; `message` says why."""
-
-    def __init__(self, message):
-        super().__init__(message)
-        self.message = message
-
+# The reader is shared with the member register import: portal/spreadsheets.py.
 
 def _too_many_rows():
     return ImportRefused(_("The file has more than %(max)s rows; split it or keep only the accounts with a balance.") % {"max": f"{MAX_ROWS:,}".replace(",", ".")})
 
 
-def _not_a_spreadsheet():
-    return ImportRefused(_("This file is not an Excel workbook (.xlsx) or a CSV file. Save it from your spreadsheet as .xlsx or CSV and try again."))
-
-
-def _is_blank(cells) -> bool:
-    return all(c is None or (isinstance(c, str) and not c.strip()) for c in cells)
-
-
-def _read_xlsx(content: bytes) -> list[tuple[int, list]]:
-    from openpyxl import load_workbook
-
-    rows = []
-    try:
-        workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-    except Exception:  # openpyxl raises many kinds (zip, XML, KeyError) on a damaged file
-        raise ImportRefused(_("The workbook could not be read; it may be damaged. Open it in your spreadsheet, save it again as .xlsx and retry.")) from None
-    try:
-        sheet = workbook.worksheets[0] if workbook.worksheets else None
-        if sheet is None:
-            return rows
-        for number, cells in enumerate(sheet.iter_rows(values_only=True), start=1):
-            cells = list(cells)
-            if _is_blank(cells):
-                continue
-            rows.append((number, cells))
-            if len(rows) > MAX_ROWS + 1:  # + the header
-                raise _too_many_rows()
-    except ImportRefused:
-        raise
-    except Exception:
-        raise ImportRefused(_("The workbook could not be read; it may be damaged. Open it in your spreadsheet, save it again as .xlsx and retry.")) from None
-    finally:
-        workbook.close()
-    return rows
-
-
-def _decode_text(content: bytes) -> str:
-    if b"\x00" in content:
-        raise _not_a_spreadsheet()
-    for encoding in ("utf-8-sig", "cp1252"):
-        try:
-            text = content.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-        if re.search(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]", text):
-            raise _not_a_spreadsheet()
-        return text
-    raise _not_a_spreadsheet()
-
-
-def _read_csv(content: bytes) -> list[tuple[int, list]]:
-    text = _decode_text(content)
-    first_line = next((line for line in text.splitlines() if line.strip()), "")
-    # Indonesian spreadsheets write CSV with ";" because the comma is the decimal separator.
-    delimiter = max([";", "\t", ","], key=lambda d: (first_line.count(d), d == ","))
-    if not first_line.count(delimiter):
-        delimiter = ","
-    rows = []
-    try:
-        for number, cells in enumerate(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter), start=1):
-            if _is_blank(cells):
-                continue
-            rows.append((number, cells))
-            if len(rows) > MAX_ROWS + 1:
-                raise _too_many_rows()
-    except csv.Error:
-        raise ImportRefused(_("The CSV file could not be read: check that it is a plain table of columns.")) from None
-    return rows
-
-
 def read_rows(content: bytes) -> list[tuple[int, list]]:
     """[(row number in the file, [cells…]), …] of the non-blank rows of an XLSX (first sheet) or
     a CSV, detected from the content, never the file name. Raises ImportRefused."""
-    if len(content) > MAX_BYTES:
-        raise ImportRefused(_("The file is larger than 2 MB."))
-    if not content.strip():
-        raise ImportRefused(_("The file is empty."))
-    if content.startswith(OLE2_SIGNATURE):
-        raise ImportRefused(_("Old Excel files (.xls) cannot be read. Save it as .xlsx or CSV and try again."))
-    if content.startswith(b"PK"):
-        try:
-            with zipfile.ZipFile(io.BytesIO(content)) as archive:
-                names = set(archive.namelist())
-                unpacked = sum(info.file_size for info in archive.infolist())
-        except (zipfile.BadZipFile, ValueError):
-            raise _not_a_spreadsheet() from None
-        if "xl/workbook.xml" not in names:
-            raise _not_a_spreadsheet()
-        if unpacked > MAX_UNPACKED_BYTES:
-            raise ImportRefused(_("The workbook is too large once unpacked."))
-        return _read_xlsx(content)
-    return _read_csv(content)
+    return spreadsheets.read_rows(content, max_bytes=MAX_BYTES, max_rows=MAX_ROWS + 1,  # + the header
+                                  too_large=_("The file is larger than 2 MB."), too_many_rows=_too_many_rows)
 
 
 # --- checking the rows -----------------------------------------------------------------------
-
-def _header_key(value) -> str:
-    text = str(value or "").lower()
-    text = re.sub(r"\(.*?\)|\brp\b", " ", text)  # "Debit (Rp)"
-    text = re.sub(r"[^a-z0-9]+", " ", text)
-    return " ".join(text.split())
-
 
 HEADER_NAMES = {
     "code": {"kode akun", "kode", "akun", "no akun", "nomor akun", "kode perkiraan", "kode rekening", "no rekening",
@@ -322,7 +216,7 @@ def _cell_code(value) -> str:
 def _find_columns(header_cells) -> dict:
     found = {}
     for index, cell in enumerate(header_cells):
-        key = _header_key(cell)
+        key = header_key(cell)
         for column, names in HEADER_NAMES.items():
             if key in names and column not in found:
                 found[column] = (index, str(cell).strip())

@@ -1,0 +1,145 @@
+"""Reading uploaded spreadsheets (XLSX or CSV) for imports: the ledger's opening balances and
+the member register. The type is detected from the content, never the file name; size, row
+and unpacked-size limits are the caller's; every refusal says what to do in words a person
+understands. Pure functions: no database, no request.
+"""
+
+import csv
+import io
+import re
+import zipfile
+
+from django.utils.translation import gettext as _
+
+OLE2_SIGNATURE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # the old binary .xls
+# An XLSX is a zip: refuse archives that unpack to far more than any import needs.
+MAX_UNPACKED_BYTES = 50 * 1024 * 1024
+
+
+class ImportRefused(ValueError):
+    """The file as a whole cannot be used; `message` says why."""
+
+    def __init__(self, message):
+        super().__init__(message)
+        self.message = message
+
+
+def not_a_spreadsheet() -> ImportRefused:
+    return ImportRefused(_("This file is not an Excel workbook (.xlsx) or a CSV file. Save it from your spreadsheet as .xlsx or CSV and try again."))
+
+
+def _damaged() -> ImportRefused:
+    return ImportRefused(_("The workbook could not be read; it may be damaged. Open it in your spreadsheet, save it again as .xlsx and retry."))
+
+
+def is_blank(cells) -> bool:
+    return all(c is None or (isinstance(c, str) and not c.strip()) for c in cells)
+
+
+def header_key(value) -> str:
+    """A header cell reduced to lower-case words: "No. HP (WA)" → "no hp", "Debit (Rp)" → "debit"."""
+    text = str(value or "").lower()
+    text = re.sub(r"\(.*?\)|\brp\b", " ", text)
+    text = re.sub(r"[^a-z0-9]+", " ", text)
+    return " ".join(text.split())
+
+
+def _read_xlsx(content: bytes, max_rows: int, too_many_rows) -> list[tuple[int, list]]:
+    from openpyxl import load_workbook
+
+    rows = []
+    try:
+        workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+    except Exception:  # openpyxl raises many kinds (zip, XML, KeyError) on a damaged file
+        raise _damaged() from None
+    try:
+        sheet = workbook.worksheets[0] if workbook.worksheets else None
+        if sheet is None:
+            return rows
+        for number, cells in enumerate(sheet.iter_rows(values_only=True), start=1):
+            cells = list(cells)
+            if is_blank(cells):
+                continue
+            rows.append((number, cells))
+            if len(rows) > max_rows:
+                raise too_many_rows()
+    except ImportRefused:
+        raise
+    except Exception:
+        raise _damaged() from None
+    finally:
+        workbook.close()
+    return rows
+
+
+def _decode_text(content: bytes) -> str:
+    if b"\x00" in content:
+        raise not_a_spreadsheet()
+    for encoding in ("utf-8-sig", "cp1252"):
+        try:
+            text = content.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+        if re.search(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]", text):
+            raise not_a_spreadsheet()
+        return text
+    raise not_a_spreadsheet()
+
+
+DELIMITERS = (";", "\t", ",")
+
+
+def _delimiter(text: str) -> str:
+    """The delimiter of the table: Indonesian spreadsheets write CSV with ";" because the comma
+    is the decimal separator. Judged on the line with the most separators among the first
+    lines, so a title line above the table does not decide it."""
+    lines = [line for line in text.splitlines()[:50] if line.strip()][:20]
+    best, best_count = ",", 0
+    for line in lines:
+        for delimiter in DELIMITERS:
+            count = line.count(delimiter)
+            if count > best_count or (count == best_count and count and delimiter == ","):
+                best, best_count = delimiter, count
+    return best
+
+
+def _read_csv(content: bytes, max_rows: int, too_many_rows) -> list[tuple[int, list]]:
+    text = _decode_text(content)
+    delimiter = _delimiter(text)
+    rows = []
+    try:
+        for number, cells in enumerate(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter), start=1):
+            if is_blank(cells):
+                continue
+            rows.append((number, cells))
+            if len(rows) > max_rows:
+                raise too_many_rows()
+    except csv.Error:
+        raise ImportRefused(_("The CSV file could not be read: check that it is a plain table of columns.")) from None
+    return rows
+
+
+def read_rows(content: bytes, *, max_bytes: int, max_rows: int, too_large: str, too_many_rows) -> list[tuple[int, list]]:
+    """[(row number in the file, [cells…]), …] of the non-blank rows of an XLSX (first sheet) or
+    a CSV. `max_rows` counts every non-blank row (header included); `too_large` is the message
+    for a file over `max_bytes`, `too_many_rows()` builds the ImportRefused for too many rows.
+    Raises ImportRefused."""
+    if len(content) > max_bytes:
+        raise ImportRefused(too_large)
+    if not content.strip():
+        raise ImportRefused(_("The file is empty."))
+    if content.startswith(OLE2_SIGNATURE):
+        raise ImportRefused(_("Old Excel files (.xls) cannot be read. Save it as .xlsx or CSV and try again."))
+    if content.startswith(b"PK"):
+        try:
+            with zipfile.ZipFile(io.BytesIO(content)) as archive:
+                names = set(archive.namelist())
+                unpacked = sum(info.file_size for info in archive.infolist())
+        except (zipfile.BadZipFile, ValueError):
+            raise not_a_spreadsheet() from None
+        if "xl/workbook.xml" not in names:
+            raise not_a_spreadsheet()
+        if unpacked > MAX_UNPACKED_BYTES:
+            raise ImportRefused(_("The workbook is too large once unpacked."))
+        return _read_xlsx(content, max_rows, too_many_rows)
+    return _read_csv(content, max_rows, too_many_rows)
