@@ -72,6 +72,35 @@ def _check_date(member, day):
         raise ValidationError({"date": _("The date is before %(name)s joined (%(date)s).") % {"name": member.full_name, "date": format_date(member.joined_on)}})
 
 
+MAX_MONTHS_AHEAD = 12  # wajib may be paid in advance, up to a year
+
+
+def _month_index(day) -> int:
+    return day.year * 12 + day.month - 1
+
+
+def _check_period(member, period, day):
+    """The month a wajib payment is for: the first of the month, not before the member joined,
+    at most a year after the payment date."""
+    if not isinstance(period, date_type):
+        raise ValidationError({"period": _("Enter a valid month.")})
+    period = period.replace(day=1)
+    if period < member.joined_on.replace(day=1):
+        raise ValidationError({"period": _("%(month)s is before %(name)s joined (%(date)s).") % {
+            "month": format_month(period.year, period.month), "name": member.full_name, "date": format_date(member.joined_on)}})
+    if _month_index(period) - _month_index(day) > MAX_MONTHS_AHEAD:
+        raise ValidationError({"period": _("Wajib can be paid at most %(n)s months in advance.") % {"n": MAX_MONTHS_AHEAD}})
+    return period
+
+
+def _wajib_paid(member, period) -> bool:
+    """Whether a regular wajib deposit for this month stands (not reversed)."""
+    return SavingsTransaction.objects.filter(
+        member=member, savings_type=SavingsType.WAJIB, period=period, direction=Direction.DEPOSIT,
+        kind=TransactionKind.REGULAR, reversals__isnull=True,
+    ).exists()
+
+
 def _locked_balances(cooperative, members_and_types):
     """Balance rows for (member, type) pairs, created if missing, locked in member-id order."""
     pairs = sorted({(m.pk, t) for m, t in members_and_types})
@@ -120,14 +149,23 @@ def savings_deposit(*, actor, member: Member, savings_type: str, amount, date, v
         if member.status != MemberStatus.ACTIVE:
             raise ValidationError(_("%(name)s has left the cooperative; no more deposits.") % {"name": member.full_name})
         _check_date(member, date)
-        if savings_type == SavingsType.WAJIB and period is None:
-            period = date.replace(day=1)
-        if period is not None:
-            period = period.replace(day=1)
+        if period is not None and savings_type != SavingsType.WAJIB:
+            raise ValidationError({"period": _("Only simpanan wajib is paid for a month.")})
+        if savings_type == SavingsType.WAJIB:
+            period = _check_period(member, period or date, date)
         balances = _locked_balances(cooperative, [(member, savings_type)])
-        if savings_type == SavingsType.POKOK and balances[(member.pk, savings_type)].balance >= cooperative.simpanan_pokok_amount > 0:
-            raise ValidationError({"savings_type": _("%(name)s has already paid the full simpanan pokok (%(amount)s).") % {
-                "name": member.full_name, "amount": format_rupiah(cooperative.simpanan_pokok_amount)}})
+        if savings_type == SavingsType.WAJIB and kind == TransactionKind.REGULAR and _wajib_paid(member, period):
+            raise ValidationError({"period": _("%(name)s already paid wajib for %(month)s.") % {
+                "name": member.full_name, "month": format_month(period.year, period.month)}})
+        pokok_amount = cooperative.simpanan_pokok_amount
+        if savings_type == SavingsType.POKOK and pokok_amount > 0:
+            paid = balances[(member.pk, savings_type)].balance
+            if paid >= pokok_amount:
+                raise ValidationError({"savings_type": _("%(name)s has already paid the full simpanan pokok (%(amount)s).") % {
+                    "name": member.full_name, "amount": format_rupiah(pokok_amount)}})
+            if kind == TransactionKind.REGULAR and paid + amount > pokok_amount:
+                raise ValidationError({"amount": _("Simpanan pokok is %(amount)s; %(name)s still owes %(rest)s, not more.") % {
+                    "amount": format_rupiah(pokok_amount), "name": member.full_name, "rest": format_rupiah(pokok_amount - paid)}})
         debit_account = counter_account or _payment_account(cooperative, via)
         control = _account(cooperative, CONTROL_ACCOUNT_PURPOSE[savings_type])
         text = description or _("%(type)s of %(name)s (%(number)s)") % {"type": _label(savings_type), "name": member.full_name, "number": member.number}
@@ -228,27 +266,41 @@ def wajib_collect(*, actor, cooperative, members, period: date_type, date, via="
     members = list(members)
     if not members:
         raise ValidationError({"members": _("Tick at least one member.")})
+    if not isinstance(period, date_type):
+        raise ValidationError({"period": _("Enter a valid month.")})
+    if not isinstance(date, date_type):
+        raise ValidationError({"date": _("Enter a valid date.")})
+    if date > timezone.localdate():  # said once here rather than once per member below
+        raise ValidationError({"date": _("The date cannot be in the future.")})
     period = period.replace(day=1)
     with scope(cooperative=cooperative):
-        members = list(Member.objects.filter(pk__in=[m.pk for m in members]).order_by("pk"))
+        wanted = {m.pk for m in members}
+        members = list(Member.objects.filter(pk__in=wanted).order_by("pk"))
+        if len(members) != len(wanted):  # another cooperative's member, or one deleted meanwhile
+            raise ValidationError({"members": _("Some of the ticked members are not in this cooperative's register.")})
         errors = []
         for member in members:
             if member.status != MemberStatus.ACTIVE:
                 errors.append(_("%(name)s has left the cooperative.") % {"name": member.full_name})
             try:
                 _check_date(member, date)
+                _check_period(member, period, date)
             except ValidationError as exc:
                 errors.extend(exc.messages)
-        already = set(
+        if errors:
+            raise ValidationError({"members": errors})
+        # Lock first, then look for payments of the month: a collection recorded at the same
+        # moment for the same member has committed (or not) by the time we read.
+        balances = _locked_balances(cooperative, [(m, SavingsType.WAJIB) for m in members])
+        already = (
             SavingsTransaction.objects.filter(member__in=members, savings_type=SavingsType.WAJIB, period=period,
-                                              direction=Direction.DEPOSIT, reversals__isnull=True)
-            .exclude(kind=TransactionKind.REVERSAL).values_list("member__full_name", flat=True)
+                                              direction=Direction.DEPOSIT, kind=TransactionKind.REGULAR, reversals__isnull=True)
+            .values_list("member__full_name", flat=True).order_by("member__full_name", "member_id").distinct()
         )
-        for name in sorted(already):
+        for name in already:
             errors.append(_("%(name)s already paid wajib for %(month)s.") % {"name": name, "month": format_month(period.year, period.month)})
         if errors:
             raise ValidationError({"members": errors})
-        balances = _locked_balances(cooperative, [(m, SavingsType.WAJIB) for m in members])
         total = amount * len(members)
         entry = ledger.entry_post(subsidiary=True, 
             actor=actor, cooperative=cooperative, date=date,

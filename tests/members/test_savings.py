@@ -175,3 +175,64 @@ def test_reconciliation_holds_after_every_random_step(ksp, manager, seed):
             pass  # refused steps (balance too low, already paid, already reversed…) must leave nothing behind
         assert savings_reconcile(cooperative=ksp) == [], (seed, step, action)
     assert verify_books(cooperative=ksp) == []
+
+
+# --- fixes: wajib months, pokok above its amount, collections across cooperatives ---------
+
+def test_wajib_for_a_month_already_paid_is_refused_until_reversed(ksp, manager, member):
+    first = savings.savings_deposit(actor=manager, member=member, savings_type="wajib", amount="25000", date=D(2024, 3, 5), period=D(2024, 3, 1))
+    with pytest.raises(ValidationError) as err:
+        savings.savings_deposit(actor=manager, member=member, savings_type="wajib", amount="25000", date=D(2024, 3, 9), period=D(2024, 3, 20))
+    assert "period" in err.value.message_dict
+    with pytest.raises(ValidationError):  # the collection refuses it the same way
+        savings.wajib_collect(actor=manager, cooperative=ksp, members=[member], period=D(2024, 3, 1), date=D(2024, 3, 9))
+    savings.savings_reverse(actor=manager, transaction_=first, date=D(2024, 3, 6))
+    again = savings.savings_deposit(actor=manager, member=member, savings_type="wajib", amount="25000", date=D(2024, 3, 9), period=D(2024, 3, 1))
+    assert again.period == D(2024, 3, 1)
+    assert savings_reconcile(cooperative=ksp) == []
+
+
+def test_wajib_month_before_joining_or_far_ahead_is_refused(ksp, manager, member):
+    for period in (D(2023, 12, 1), D(2025, 6, 1)):  # member joined 10 Jan 2024; paid on 5 Mar 2024
+        with pytest.raises(ValidationError) as err:
+            savings.savings_deposit(actor=manager, member=member, savings_type="wajib", amount="25000", date=D(2024, 3, 5), period=period)
+        assert "period" in err.value.message_dict
+    txn = savings.savings_deposit(actor=manager, member=member, savings_type="wajib", amount="25000", date=D(2024, 3, 5), period=D(2025, 3, 1))
+    assert txn.period == D(2025, 3, 1)  # a year ahead is fine
+    with pytest.raises(ValidationError) as err:
+        savings.savings_deposit(actor=manager, member=member, savings_type="sukarela", amount="1000", date=D(2024, 3, 5), period=D(2024, 3, 1))
+    assert "period" in err.value.message_dict
+
+
+def test_pokok_cannot_be_paid_above_its_amount(ksp, manager, member):
+    savings.savings_deposit(actor=manager, member=member, savings_type="pokok", amount="60000", date=D(2024, 1, 10))
+    with pytest.raises(ValidationError) as err:
+        savings.savings_deposit(actor=manager, member=member, savings_type="pokok", amount="50000", date=D(2024, 1, 11))
+    assert "Rp 40.000" in err.value.message_dict["amount"][0]
+    savings.savings_deposit(actor=manager, member=member, savings_type="pokok", amount="40000", date=D(2024, 1, 11))
+    assert balance(member, "pokok") == Decimal("100000")
+    with pytest.raises(ValidationError) as err:
+        savings.savings_deposit(actor=manager, member=member, savings_type="pokok", amount="1", date=D(2024, 1, 12))
+    assert "savings_type" in err.value.message_dict
+
+
+def test_collection_refuses_members_of_another_cooperative(ksp, manager, member, other_cooperative):
+    stranger = MemberFactory(cooperative=other_cooperative, joined_on=D(2024, 1, 1))
+    with pytest.raises(ValidationError) as err:
+        savings.wajib_collect(actor=manager, cooperative=ksp, members=[member, stranger], period=D(2024, 3, 1), date=D(2024, 3, 5))
+    assert "members" in err.value.message_dict
+    with scope(cooperative=ksp):
+        assert not SavingsTransaction.objects.exists()
+
+
+def test_collection_says_a_bad_date_once_and_refuses_months_before_joining(ksp, manager, member):
+    others = MemberFactory.create_batch(3, cooperative=ksp, joined_on=D(2023, 6, 1))
+    with pytest.raises(ValidationError) as err:
+        savings.wajib_collect(actor=manager, cooperative=ksp, members=[member, *others], period=D(2024, 3, 1), date=TODAY + datetime.timedelta(days=1))
+    assert list(err.value.message_dict) == ["date"] and len(err.value.message_dict["date"]) == 1
+    with pytest.raises(ValidationError) as err:  # member joined 10 Jan 2024
+        savings.wajib_collect(actor=manager, cooperative=ksp, members=[member, *others], period=D(2023, 12, 1), date=D(2024, 1, 15))
+    assert len(err.value.message_dict["members"]) == 1
+    for bad in ("2024-03", None):
+        with pytest.raises(ValidationError):
+            savings.wajib_collect(actor=manager, cooperative=ksp, members=others, period=bad, date=D(2024, 3, 5))
