@@ -153,7 +153,11 @@ class JournalEntry(TenantModel):
                 name="journal_entry_posted_has_number",
             ),
         ]
-        indexes = [models.Index(fields=["cooperative", "date"], name="journal_entry_coop_date")]
+        indexes = [
+            models.Index(fields=["cooperative", "date"], name="journal_entry_coop_date"),
+            # drafts and closing entries by date, for the reports' partial months (ledger/selectors.py)
+            models.Index(fields=["cooperative", "date"], condition=~Q(state="posted") | Q(kind="closing"), name="journal_entry_left_out"),
+        ]
 
     def __str__(self):
         return self.number or _("Draft %(id)s") % {"id": self.pk}
