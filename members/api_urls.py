@@ -1,5 +1,13 @@
+"""/api/v1/c/<slug>/members/… (namespace api:members_api). Each pattern needs its sample in
+tests/test_tenant_isolation.py."""
+
 from django.urls import path
+
+from . import api
 
 app_name = "members_api"
 
-urlpatterns = []
+urlpatterns = [
+    path("", api.MemberListView.as_view(), name="list"),
+    path("<str:number>/", api.MemberDetailView.as_view(), name="detail"),
+]

@@ -1,6 +1,7 @@
 from django.db.models import Count, Q
 
 from cooperatives import access
+from cooperatives.tenancy import scoped
 
 from .models import Member, MemberStatus
 
@@ -15,19 +16,62 @@ def active_memberships_of_user(user):
         yield cooperative_id, access.MEMBER
 
 
-def member_list(*, cooperative, search: str = "", status: str = ""):
+def member_list(*, cooperative, search: str = "", status: str = "", year: int | None = None):
+    """The register, by number: search by name, member number or phone (typed 0812…, 62812…
+    or +62812…), filter by status and year joined."""
     members = Member.objects.filter(cooperative=cooperative)
     if status in MemberStatus.values:
         members = members.filter(status=status)
-    search = (search or "").strip()
+    if year:
+        members = members.filter(joined_on__year=year)
+    search = " ".join((search or "").split())
     if search:
         condition = Q(full_name__icontains=search) | Q(number__icontains=search)
         digits = "".join(ch for ch in search if ch.isdigit())
-        if len(digits) >= 4:
-            # phones are stored +62812…: match what people type (0812…) by its tail
-            condition |= Q(phone__contains=digits.lstrip("0"))
+        if digits and not any(ch.isalpha() for ch in search):
+            # phones are stored +62812…: what people type (0812…, 62812…, +62812…) is its start;
+            # other digits (a part of the number) are looked for anywhere in it
+            if search.startswith(("0", "62", "+62")) and len(digits) >= 3:
+                national = digits[1:] if digits.startswith("0") else digits[2:]
+                condition |= Q(phone__startswith="+62" + national)
+            elif len(digits) >= 4:
+                condition |= Q(phone__contains=digits)
         members = members.filter(condition)
     return members.order_by("number")
+
+
+@scoped
+def member_join_years(*, cooperative) -> list[int]:
+    """The years in which members joined, newest first (the year filter's choices)."""
+    return sorted({day.year for day in Member.objects.filter(cooperative=cooperative).dates("joined_on", "year")}, reverse=True)
+
+
+@scoped
+def member_by_number(*, cooperative, number: str):
+    """One register row with its kelurahan and kecamatan, or None."""
+    return (
+        Member.objects.filter(cooperative=cooperative, number=number)
+        .select_related("kelurahan__kecamatan", "user")
+        .first()
+    )
+
+
+def member_register(*, cooperative, search: str = "", status: str = "", year: int | None = None):
+    """The register for an export (buku daftar anggota): every field, kelurahan included."""
+    return member_list(cooperative=cooperative, search=search, status=status, year=year).select_related("kelurahan")
+
+
+@scoped
+def member_import_context(*, cooperative) -> dict:
+    """What an import checks its rows against, read in three queries whatever the file's size:
+    every member of the register, and which (member, savings type) already have transactions."""
+    from .models import SavingsTransaction
+
+    members = list(Member.objects.filter(cooperative=cooperative).select_related("kelurahan"))
+    with_savings = set(
+        SavingsTransaction.objects.filter(cooperative=cooperative).values_list("member_id", "savings_type").distinct()
+    )
+    return {"members": members, "with_savings": with_savings}
 
 
 def member_counts(*, cooperative) -> dict:

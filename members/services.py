@@ -130,3 +130,26 @@ def member_update(*, actor, member: Member, **fields) -> Member:
         if changes:
             audit_record(actor=actor, action="member.update", cooperative=cooperative, obj=member, changes=changes)
     return member
+
+
+@transaction.atomic
+def member_admit_with_pokok(*, actor, cooperative, pay_pokok=False, via="cash", **fields) -> Member:
+    """member_admit, and when `pay_pokok` the simpanan pokok paid the same day (cash or bank),
+    in ONE transaction: if the deposit cannot be posted (no chart, a closed book year) the
+    member is not entered either. Amount: the cooperative's simpanan pokok (AD/ART)."""
+    from .savings import savings_deposit
+
+    member = member_admit(actor=actor, cooperative=cooperative, **fields)
+    if pay_pokok:
+        if cooperative.simpanan_pokok_amount <= 0:
+            raise ValidationError({"pay_pokok": _("This cooperative has no simpanan pokok amount set; enter it in the cooperative's settings first.")})
+        try:
+            savings_deposit(actor=actor, member=member, savings_type="pokok", amount=cooperative.simpanan_pokok_amount,
+                            date=member.joined_on, via=via)
+        except ValidationError as exc:
+            # the deposit's messages belong to the pokok part of the form, not to fields of the member
+            messages = exc.messages
+            if hasattr(exc, "error_dict") and "via" in exc.error_dict:
+                raise ValidationError({"via": exc.error_dict["via"]}) from exc
+            raise ValidationError({"pay_pokok": messages}) from exc
+    return member

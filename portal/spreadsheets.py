@@ -8,8 +8,11 @@ import csv
 import io
 import re
 import zipfile
+from datetime import date, datetime, timedelta
 
 from django.utils.translation import gettext as _
+
+from .formatting import MONTHS_EN, MONTHS_ID, MONTHS_LONG_EN, MONTHS_LONG_ID
 
 OLE2_SIGNATURE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # the old binary .xls
 # An XLSX is a zip: refuse archives that unpack to far more than any import needs.
@@ -143,3 +146,69 @@ def read_rows(content: bytes, *, max_bytes: int, max_rows: int, too_large: str, 
             raise ImportRefused(_("The workbook is too large once unpacked."))
         return _read_xlsx(content, max_rows, too_many_rows)
     return _read_csv(content, max_rows, too_many_rows)
+
+
+# --- dates as people and spreadsheets write them ----------------------------------------------
+
+class DateError(ValueError):
+    """`message` says what is wrong with a date, for a person."""
+
+    def __init__(self, message):
+        super().__init__(message)
+        self.message = message
+
+
+EXCEL_EPOCH = date(1899, 12, 30)  # serial 1 = 1 Jan 1900 (Excel's 1900 leap-year bug included)
+_MONTH_NAMES = {}
+for _names in (MONTHS_ID, MONTHS_EN, MONTHS_LONG_ID, MONTHS_LONG_EN):
+    for _index, _name in enumerate(_names, start=1):
+        _MONTH_NAMES[_name.lower()] = _index
+_MONTH_NAMES.update({"agust": 8, "ags": 8, "sept": 9, "okt": 10, "nop": 11, "des": 12, "pebruari": 2, "nopember": 11})
+
+
+def _make_date(year, month, day) -> date:
+    try:
+        return date(int(year), int(month), int(day))
+    except ValueError:
+        raise DateError(_("not a date in the calendar")) from None
+
+
+def parse_date(value) -> date | None:
+    """A date from a spreadsheet cell: a real date (Excel), an Excel serial number, or text as
+    dd/mm/yyyy (also with - or .), yyyy-mm-dd, or "5 Maret 2020" / "5 Mar 2020". Empty is None.
+    Raises DateError with a message for a person (a two-digit year is refused: 01/02/03 is
+    ambiguous)."""
+    if value is None:
+        return None
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    if isinstance(value, bool):
+        raise DateError(_("not a date"))
+    if isinstance(value, (int, float)):
+        if not 1 <= value < 2958466:
+            raise DateError(_("not a date"))
+        return EXCEL_EPOCH + timedelta(days=int(value))
+    text = " ".join(str(value).split())
+    if not text:
+        return None
+    text = re.sub(r"[ T]00[:.]00([:.]00)?$", "", text)  # "2020-03-01 00:00:00" written out by a program
+    match = re.fullmatch(r"(\d{1,2})\s*[/.\-]\s*(\d{1,2})\s*[/.\-]\s*(\d{2,4})", text)
+    if match:
+        day, month, year = match.groups()
+        if len(year) != 4:
+            raise DateError(_("write the year with four digits (dd/mm/yyyy)"))
+        return _make_date(year, month, day)
+    match = re.fullmatch(r"(\d{4})\s*[/.\-]\s*(\d{1,2})\s*[/.\-]\s*(\d{1,2})", text)
+    if match:
+        year, month, day = match.groups()
+        return _make_date(year, month, day)
+    match = re.fullmatch(r"(\d{1,2})[\s\-]+([A-Za-z]+)\.?[\s\-]+(\d{4})", text)
+    if match:
+        day, month_name, year = match.groups()
+        month = _MONTH_NAMES.get(month_name.lower())
+        if month is None:
+            raise DateError(_("unknown month “%(month)s”") % {"month": month_name})
+        return _make_date(year, month, day)
+    raise DateError(_("not a date: write it as dd/mm/yyyy"))

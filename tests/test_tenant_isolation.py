@@ -46,6 +46,10 @@ SAMPLES = {
     "members:detail": Sample(lambda ctx: {"number": ctx.member.number}),
     "members:edit": Sample(lambda ctx: {"number": ctx.member.number}),
     # member register pages
+    "members:leave": Sample(lambda ctx: {"number": ctx.member.number}),
+    "members:import": Sample(),
+    "members:import_confirm": Sample(method="post", success=302),
+    "members:export": Sample(data={"format": "csv"}),
     # savings pages
     # member self-service pages
     # ledger pages
@@ -78,6 +82,8 @@ SAMPLES = {
     "api:cooperative": Sample(),
     # ledger API
     # members API
+    "api:members_api:list": Sample(),
+    "api:members_api:detail": Sample(lambda ctx: {"number": ctx.member.number}),
     # savings API
     "api:ledger_api:accounts": Sample(),
     "api:ledger_api:entries": Sample(),
