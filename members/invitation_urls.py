@@ -3,6 +3,10 @@ person has no role anywhere yet."""
 
 from django.urls import path
 
+from . import invitation_views
+
 app_name = "invitations"
 
-urlpatterns = []
+urlpatterns = [
+    path("<str:token>/", invitation_views.invitation_accept, name="accept"),
+]

@@ -2,6 +2,10 @@
 
 from django.urls import path
 
+from .me_api import MyMembershipsView
+
 app_name = "me_api"
 
-urlpatterns = []
+urlpatterns = [
+    path("memberships/", MyMembershipsView.as_view(), name="memberships"),
+]

@@ -11,6 +11,7 @@ handler500 = "portal.views.error_500"
 urlpatterns = [
     path("", views.home, name="home"),
     path("saya/", views.my_spaces, name="my_spaces"),
+    path("akun/profil/", include("users.urls")),
     path("akun/", include("allauth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("c/<slug:slug>/", include("portal.tenant_urls")),
@@ -19,6 +20,10 @@ urlpatterns = [
     path("c/<slug:slug>/simpanan/", include("members.savings_urls")),
     path("c/<slug:slug>/saya/", include("members.self_urls")),
     path("undangan/", include("members.invitation_urls")),
+    path("c/<slug:slug>/undangan/", include("members.invitation_manage_urls")),
+    path("c/<slug:slug>/rapat/", include("meetings.urls")),
+    path("c/<slug:slug>/rapat/<int:meeting_id>/dokumen/", include("meetings.document_urls")),
+    path("c/<slug:slug>/shu/", include("meetings.shu_urls")),
     path("c/<slug:slug>/buku/", include("ledger.urls")),
     path("c/<slug:slug>/buku/laporan/", include("ledger.report_urls")),
     path("kota/", include("city.urls")),
