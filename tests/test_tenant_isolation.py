@@ -51,6 +51,17 @@ SAMPLES = {
     "members:import_confirm": Sample(method="post", success=302),
     "members:export": Sample(data={"format": "csv"}),
     # savings pages
+    "savings:index": Sample(),
+    "savings:member": Sample(lambda ctx: {"number": ctx.member.number}),
+    "savings:deposit": Sample(lambda ctx: {"number": ctx.member.number}),
+    "savings:withdraw": Sample(lambda ctx: {"number": ctx.member.number}),
+    "savings:receipt": Sample(lambda ctx: {"number": ctx.savings_transaction().number}),
+    "savings:receipt_pdf": Sample(lambda ctx: {"number": ctx.savings_transaction().number}),
+    "savings:reverse": Sample(lambda ctx: {"number": ctx.savings_transaction().number}),
+    "savings:wajib_collect": Sample(),
+    "savings:collection": Sample(lambda ctx: {"entry": ctx.savings_collection()}),
+    "savings:collection_pdf": Sample(lambda ctx: {"entry": ctx.savings_collection()}),
+    "savings:arrears": Sample(),
     # member self-service pages
     "self:home": Sample(),
     "self:passbook": Sample(),
@@ -90,6 +101,9 @@ SAMPLES = {
     "api:members_api:list": Sample(),
     "api:members_api:detail": Sample(lambda ctx: {"number": ctx.member.number}),
     # savings API
+    "api:savings_api:transactions": Sample(lambda ctx: ctx.savings_api_member(), "post", 201, headers=ledger_api.IDEMPOTENCY, data={
+        "member": "90001", "type": "sukarela", "direction": "deposit", "amount": "25000.00", "date": "2024-03-01"}),
+    "api:members_api:savings": Sample(lambda ctx: {"number": ctx.member.number}),
     "api:ledger_api:accounts": Sample(),
     "api:ledger_api:entries": Sample(),
     "api:ledger_api:entry": Sample(ledger_api.posted_entry),
@@ -189,6 +203,33 @@ class Context:
         if state == "closed":
             book_year_close(actor=None, cooperative=self.cooperative, year=2024)
         return 2024
+
+    # savings: the chart is applied on first use
+    def savings_transaction(self):
+        """A fresh sukarela deposit of the context's member (joined 1 Mar 2020)."""
+        import datetime
+
+        from members.savings import savings_deposit
+
+        self.ledger_chart()
+        return savings_deposit(actor=None, member=self.member, savings_type="sukarela", amount="5000", date=datetime.date(2024, 3, 1))
+
+    def savings_collection(self):
+        """The journal entry number of a fresh wajib collection of two fresh members."""
+        import datetime
+
+        from members.savings import wajib_collect
+
+        self.ledger_chart()
+        members = MemberFactory.create_batch(2, cooperative=self.cooperative)
+        return wajib_collect(actor=None, cooperative=self.cooperative, members=members, period=datetime.date(2024, 3, 1),
+                             date=datetime.date(2024, 3, 5))[0].journal_entry.number
+
+    def savings_api_member(self):
+        """Member 90001 for the savings API's body (no URL kwargs)."""
+        self.ledger_chart()
+        MemberFactory(cooperative=self.cooperative, number="90001")
+        return {}
 
 
 def allowed_roles(url):
