@@ -3,7 +3,7 @@ ledger after the RAT approves it (DOMAIN.md "SHU")."""
 
 from collections import defaultdict
 from datetime import date as date_type
-from decimal import ROUND_DOWN, Decimal
+from decimal import ROUND_DOWN, Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -66,14 +66,28 @@ def savings_bases(*, cooperative, book_year: int, basis: str) -> dict[int, Decim
     return {member_id: (total / 12).quantize(Decimal("0.01")) for member_id, total in sums.items()}
 
 
+def _percentage(value):
+    """A percentage as Decimal, or None when it is not a number."""
+    if value is None or isinstance(value, bool):
+        return None
+    try:
+        value = Decimal(str(value).strip())
+    except (InvalidOperation, ValueError):
+        return None
+    return value if value.is_finite() else None
+
+
 def _check_percentages(values: dict):
     errors = {}
     for name in PERCENT_FIELDS:
-        value = values.get(name)
+        value = _percentage(values.get(name))
         if value is None or value < 0 or value > HUNDRED:
             errors[name] = _("Enter a percentage between 0 and 100.")
+        elif value != value.quantize(Decimal("0.01")):
+            # stored with two decimals: 33.333 would be saved as 33.33 and the total drift
+            errors[name] = _("Use at most two decimals.")
     if not errors:
-        total = sum((values[name] for name in PERCENT_FIELDS), ZERO)
+        total = sum((_percentage(values[name]) for name in PERCENT_FIELDS), ZERO)
         if total != HUNDRED:
             errors["__all__"] = _("The percentages must add up to 100 %% (now %(total)s %%).") % {"total": f"{total.normalize():f}"}
     if errors:
@@ -92,7 +106,12 @@ def shu_prepare(*, actor, cooperative, book_year: int, meeting=None, savings_bas
         distribution = ShuDistribution.objects.select_for_update().filter(book_year=book_year).first()
         if distribution is not None and distribution.status != ShuStatus.DRAFT:
             raise ValidationError(_("The SHU of %(year)s was already approved.") % {"year": book_year})
-        values = {name: Decimal(str(percentages[name])) if percentages.get(name) is not None else getattr(distribution or ShuDistribution(), name)
+        unknown = set(percentages) - set(PERCENT_FIELDS)
+        if unknown:
+            raise TypeError(f"shu_prepare() got unexpected keyword arguments {sorted(unknown)}")
+        if meeting is not None and (meeting.cooperative_id != cooperative.pk or meeting.book_year != book_year):
+            raise ValidationError({"meeting": _("Choose a meeting of this cooperative for book year %(year)s.") % {"year": book_year}})
+        values = {name: _percentage(percentages[name] if percentages.get(name) is not None else getattr(distribution or ShuDistribution(), name))
                   for name in PERCENT_FIELDS}
         _check_percentages(values)
         shu_total = year_shu(cooperative=cooperative, book_year=book_year)
@@ -142,11 +161,97 @@ def shu_approve(*, actor, distribution) -> ShuDistribution:
     return distribution
 
 
+def rat_of_year(*, cooperative, book_year):
+    """The RAT meeting of a book year, if one was scheduled (one per year at most)."""
+    from .models import Meeting, MeetingKind
+
+    with scope(cooperative=cooperative):
+        return Meeting.objects.filter(kind=MeetingKind.RAT, book_year=book_year).first()
+
+
+def decision_text_default(distribution) -> str:
+    """The SHU item's decision as the minutes usually word it, from the allocation itself."""
+    labels = [(_("reserve (cadangan)"), distribution.reserve_percent), (_("jasa modal"), distribution.jasa_modal_percent),
+              (_("jasa usaha"), distribution.jasa_usaha_percent), (_("dana pengurus"), distribution.pengurus_percent),
+              (_("dana karyawan"), distribution.karyawan_percent), (_("dana pendidikan"), distribution.pendidikan_percent),
+              (_("dana sosial"), distribution.sosial_percent)]
+    parts = ", ".join(f"{label} {value.normalize():f} %" for label, value in labels if value)
+    return _("The meeting approved the distribution of the SHU of book year %(year)s, %(shu)s: %(parts)s.") % {
+        "year": distribution.book_year, "shu": format_rupiah(distribution.shu_total), "parts": parts}
+
+
+# Statuses in which the RAT's decision can still be written on its agenda item.
+DECIDING_STATUSES = ("invited", "held")
+
+
+@transaction.atomic
+def shu_approve_as_rat_decision(*, actor, distribution, method="mufakat", decision_text="", votes_for=None,
+                                votes_against=None, votes_abstain=None):
+    """Approve the allocation as the RAT's decision: linked to the RAT of the book year when
+    there is one, and, while that meeting is invited or held, recorded as the decision on its
+    SHU agenda item (meetings.services.decision_record). Without such a meeting it is simply
+    approved. One transaction: the decision and the approval stand or fall together.
+
+    Returns (distribution, agenda item or None)."""
+    from .models import AgendaItemKind
+    from .services import decision_record
+
+    cooperative = distribution.cooperative
+    with scope(cooperative=cooperative):
+        locked = ShuDistribution.objects.select_for_update().get(pk=distribution.pk)
+        if locked.status != ShuStatus.DRAFT:
+            raise ValidationError(_("This SHU distribution is already approved."))
+        meeting = rat_of_year(cooperative=cooperative, book_year=locked.book_year)
+        item = None
+        if meeting is not None:
+            locked.meeting = meeting
+            locked.save(update_fields=["meeting"])
+            if meeting.status in DECIDING_STATUSES:
+                item = meeting.agenda_items.filter(kind=AgendaItemKind.SHU).order_by("order").first()
+            if item is not None:
+                item = decision_record(actor=actor, agenda_item=item, method=method,
+                                       decision_text=(decision_text or "").strip() or decision_text_default(locked),
+                                       votes_for=votes_for, votes_against=votes_against, votes_abstain=votes_abstain)
+        return shu_approve(actor=actor, distribution=locked), item
+
+
 def _purpose_account(cooperative, purpose):
     account = Account.objects.filter(cooperative=cooperative, purpose=purpose, is_active=True).first()
     if account is None:
         raise ValidationError(_("The chart of accounts has no active account for '%(purpose)s'.") % {"purpose": purpose})
     return account
+
+
+def shu_posting_lines(distribution) -> list[dict]:
+    """The lines of the entry `shu_post` books (also shown before posting): debit SHU tahun
+    berjalan; credit each fund (rounded down to whole Rupiah), SHU bagian anggota belum dibayar
+    (the sum of the members' rounded shares), the reserve with whatever is left, and the
+    members' rounding remainder on a line of its own so it is never lost. Each line carries
+    `purpose` (the account's role) besides account/debit/credit/memo."""
+    cooperative = distribution.cooperative
+    with scope(cooperative=cooperative):
+        total = distribution.shu_total
+        members_share = distribution.shares.aggregate(s=Sum("total"))["s"] or ZERO
+        lines = [{"purpose": "shu_current_year", "account": _purpose_account(cooperative, "shu_current_year"), "debit": total,
+                  "credit": ZERO, "memo": _("SHU %(year)s") % {"year": distribution.book_year}}]
+        funds_total = ZERO
+        for field, purpose in FUND_PURPOSES.items():
+            amount = (total * getattr(distribution, field) / HUNDRED).quantize(Decimal("1"), rounding=ROUND_DOWN)
+            if amount > 0:
+                lines.append({"purpose": purpose, "account": _purpose_account(cooperative, purpose), "debit": ZERO, "credit": amount, "memo": ""})
+                funds_total += amount
+        if members_share > 0:
+            lines.append({"purpose": "shu_unpaid_members", "account": _purpose_account(cooperative, "shu_unpaid_members"),
+                          "debit": ZERO, "credit": members_share, "memo": ""})
+        reserve = total - funds_total - members_share
+        reserve_account = _purpose_account(cooperative, "reserve")
+        rounding = distribution.remainder
+        if reserve - rounding > 0:
+            lines.append({"purpose": "reserve", "account": reserve_account, "debit": ZERO, "credit": reserve - rounding, "memo": ""})
+        if rounding > 0:
+            lines.append({"purpose": "reserve", "account": reserve_account, "debit": ZERO, "credit": rounding,
+                          "memo": _("Rounding remainder of the members' shares")})
+    return lines
 
 
 @transaction.atomic
@@ -158,24 +263,9 @@ def shu_post(*, actor, distribution, date=None) -> ShuDistribution:
         distribution = ShuDistribution.objects.select_for_update().get(pk=distribution.pk)
         if distribution.status != ShuStatus.APPROVED:
             raise ValidationError(_("Only an approved SHU distribution is posted."))
-        total = distribution.shu_total
-        members_share = distribution.shares.aggregate(s=Sum("total"))["s"] or ZERO
-        lines = [{"account": _purpose_account(cooperative, "shu_current_year"), "debit": total, "memo": _("SHU %(year)s") % {"year": distribution.book_year}}]
-        funds_total = ZERO
-        for field, purpose in FUND_PURPOSES.items():
-            amount = (total * getattr(distribution, field) / HUNDRED).quantize(Decimal("1"), rounding=ROUND_DOWN)
-            if amount > 0:
-                lines.append({"account": _purpose_account(cooperative, purpose), "credit": amount})
-                funds_total += amount
-        if members_share > 0:
-            lines.append({"account": _purpose_account(cooperative, "shu_unpaid_members"), "credit": members_share})
-        reserve = total - funds_total - members_share
-        reserve_account = _purpose_account(cooperative, "reserve")
-        rounding = distribution.remainder
-        if reserve - rounding > 0:
-            lines.append({"account": reserve_account, "credit": reserve - rounding})
-        if rounding > 0:
-            lines.append({"account": reserve_account, "credit": rounding, "memo": _("Rounding remainder of the members' shares")})
+        lines = shu_posting_lines(distribution)
+        members_share = sum((line["credit"] for line in lines if line.get("purpose") == "shu_unpaid_members"), ZERO)
+        lines = [{k: v for k, v in line.items() if k != "purpose"} for line in lines]
         entry = ledger.entry_post(actor=actor, cooperative=cooperative, date=date or timezone.localdate(), lines=lines,
                                   description=_("Distribution of SHU %(year)s as approved by the RAT") % {"year": distribution.book_year})
         distribution.status = ShuStatus.POSTED
@@ -209,15 +299,61 @@ def shu_credit_to_savings(*, actor, distribution, date=None) -> int:
     return credited
 
 
+MAX_VOLUME = Decimal("9999999999999999.99")  # DecimalField(max_digits=18, decimal_places=2)
+
+
+def _volume(value):
+    """A transaction volume as Decimal, or the message saying what is wrong with it."""
+    if isinstance(value, bool):
+        return None, _("not a number")
+    try:
+        volume = Decimal(str(value).strip())
+    except (InvalidOperation, ValueError):
+        return None, _("not a number")
+    if not volume.is_finite():
+        return None, _("not a number")
+    if volume < 0:
+        return None, _("the volume cannot be negative")
+    if volume != volume.quantize(Decimal("0.01")):
+        return None, _("more than 2 decimals")
+    if volume > MAX_VOLUME:
+        return None, _("too large")
+    return volume + ZERO, ""
+
+
 @transaction.atomic
 def transaction_volume_set(*, actor, cooperative, book_year: int, volumes: dict) -> int:
-    """Enter or import members' transaction volumes (member → Decimal) for jasa usaha."""
+    """Enter or import members' transaction volumes (member → Decimal) for jasa usaha.
+
+    Refused as a whole (nothing written) when any volume is bad, a member belongs to another
+    cooperative, or the year's SHU was already approved (its shares are fixed by then)."""
     with scope(cooperative=cooperative):
+        distribution = ShuDistribution.objects.filter(book_year=book_year).only("status").first()
+        if distribution is not None and distribution.status != ShuStatus.DRAFT:
+            raise ValidationError({"book_year": _("The SHU of %(year)s was already approved; its transaction volumes cannot change.") % {"year": book_year}})
+        cleaned, errors = {}, []
         for member, volume in volumes.items():
-            volume = Decimal(str(volume))
-            if volume < 0:
-                raise ValidationError({"volume": _("%(name)s: the volume cannot be negative.") % {"name": member.full_name}})
-            MemberTransactionVolume.objects.update_or_create(cooperative=cooperative, member=member, book_year=book_year,
-                                                             defaults={"volume": volume})
+            if member.cooperative_id != cooperative.pk:
+                errors.append(_("%(name)s is not a member of this cooperative.") % {"name": member.full_name})
+                continue
+            value, problem = _volume(volume)
+            if problem:
+                errors.append(_("%(name)s: %(problem)s.") % {"name": member.full_name, "problem": problem})
+            else:
+                cleaned[member.pk] = value
+        if errors:
+            raise ValidationError({"volume": errors})
+        existing = {row.member_id: row for row in MemberTransactionVolume.objects.filter(book_year=book_year, member_id__in=list(cleaned))}
+        changed = []
+        for member_id, value in cleaned.items():
+            row = existing.get(member_id)
+            if row is not None and row.volume != value:
+                row.volume = value
+                changed.append(row)
+        MemberTransactionVolume.objects.bulk_update(changed, ["volume"], batch_size=1000)
+        MemberTransactionVolume.objects.bulk_create([
+            MemberTransactionVolume(cooperative=cooperative, member_id=member_id, book_year=book_year, volume=value)
+            for member_id, value in cleaned.items() if member_id not in existing
+        ], batch_size=1000)
         audit_record(actor=actor, action="shu.volumes", cooperative=cooperative, changes={"book_year": [None, book_year], "members": [None, len(volumes)]})
     return len(volumes)

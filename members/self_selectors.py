@@ -176,6 +176,7 @@ class ShuReceived:
     book_year: int
     amount: Decimal
     note: str = ""  # e.g. "credited to simpanan sukarela"
+    url: str = ""  # the page that shows how it was computed
 
 
 @dataclass
