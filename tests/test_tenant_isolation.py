@@ -68,6 +68,44 @@ SAMPLES = {
     "self:statement": Sample(),
     "invitation_manage:create": Sample(lambda ctx: {"number": ctx.member.number}),
     "invitation_manage:revoke": Sample(lambda ctx: {"pk": ctx.open_invitation().pk}, "post", 302),
+    # meetings SHU pages
+    "shu:index": Sample(),
+    "shu:mine": Sample(),
+    "shu:year": Sample(lambda ctx: ctx.shu_year("closed")),
+    "shu:volumes": Sample(lambda ctx: ctx.shu_year("closed")),
+    "shu:volumes_import": Sample(lambda ctx: ctx.shu_year("closed")),
+    "shu:volumes_import_confirm": Sample(lambda ctx: ctx.shu_year("closed"), "post", 302),
+    "shu:preview": Sample(lambda ctx: ctx.shu_year("draft")),
+    "shu:approve": Sample(lambda ctx: ctx.shu_year("draft")),
+    "shu:post": Sample(lambda ctx: ctx.shu_year("approved")),
+    "shu:credit": Sample(lambda ctx: ctx.shu_year("posted")),
+    # meetings documents
+    "meeting_documents:list": Sample(lambda ctx: ctx.meeting_document_kwargs()),
+    "meeting_documents:upload": Sample(lambda ctx: ctx.meeting_document_kwargs(), "post"),  # no file: the form again
+    "meeting_documents:download": Sample(lambda ctx: ctx.meeting_document_kwargs(document=True)),
+    "meeting_documents:supersede": Sample(lambda ctx: ctx.meeting_document_kwargs(document=True)),
+    "meeting_documents:delete": Sample(lambda ctx: ctx.meeting_document_kwargs(document=True), "post", 302),
+    # meetings pages
+    "meetings:list": Sample(),
+    "meetings:add": Sample(),
+    "meetings:detail": Sample(lambda ctx: ctx.meeting_page()),
+    "meetings:edit": Sample(lambda ctx: ctx.meeting_page("draft")),
+    "meetings:agenda": Sample(lambda ctx: ctx.meeting_page("draft")),
+    "meetings:invitations": Sample(lambda ctx: ctx.meeting_page("draft")),
+    "meetings:invitation_pdf": Sample(lambda ctx: ctx.meeting_page()),
+    "meetings:attendance": Sample(lambda ctx: ctx.meeting_page()),
+    "meetings:attendance_remove": Sample(lambda ctx: ctx.meeting_page(extra="attendance"), "post", 302),
+    "meetings:attendance_pdf": Sample(lambda ctx: ctx.meeting_page()),
+    "meetings:qr": Sample(lambda ctx: ctx.meeting_page()),
+    "meetings:check_in": Sample(lambda ctx: ctx.meeting_page()),
+    "meetings:decision": Sample(lambda ctx: ctx.meeting_page(extra="item")),
+    "meetings:officer_remove": Sample(lambda ctx: ctx.meeting_page(extra="officer"), "post", 302),
+    "meetings:officer_hand_over": Sample(lambda ctx: ctx.meeting_page("held", extra="officer"), "post", 302),
+    "meetings:held": Sample(lambda ctx: ctx.meeting_page()),
+    "meetings:minutes": Sample(lambda ctx: ctx.meeting_page("held")),
+    "meetings:minutes_pdf": Sample(lambda ctx: ctx.meeting_page("minutes_published")),
+    "meetings:publish": Sample(lambda ctx: ctx.meeting_page("held"), "post", 302),
+    "meetings:report": Sample(lambda ctx: ctx.meeting_page("minutes_published", kind="rat")),
     # ledger pages
     "ledger:entries": Sample(),
     "ledger:entry_add": Sample(),
@@ -160,6 +198,30 @@ class Context:
 
         return invitation_create(actor=None, member=MemberFactory(cooperative=self.cooperative)).invitation
 
+    def meeting_document_kwargs(self, document=False):
+        """A special meeting with published minutes (members see its documents) and, when
+        asked, a fresh PNG on it (meetings: documents)."""
+        import io
+
+        from PIL import Image
+
+        from meetings.documents import document_upload
+        from tests.factories import MeetingFactory
+
+        meeting = MeetingFactory(cooperative=self.cooperative, kind="ra_khusus", status="minutes_published")
+        kwargs = {"meeting_id": meeting.pk}
+        if document:
+            image = io.BytesIO()
+            Image.new("RGB", (4, 4), (11, 107, 58)).save(image, "PNG")
+            kwargs["document_id"] = document_upload(actor=None, meeting=meeting, kind="photo", file=image.getvalue(), original_name="foto.png").pk
+        return kwargs
+
+    def meeting_page(self, status="invited", **options):
+        """URL kwargs of a meeting today in `status` (meetings pages; tests/meetings/page_samples.py)."""
+        from tests.meetings.page_samples import meeting_kwargs
+
+        return meeting_kwargs(self.cooperative, status=status, **options)
+
     # ledger: factory cooperatives have no chart; these apply it on first use
     def ledger_chart(self):
         from ledger.services import chart_apply_template
@@ -230,6 +292,16 @@ class Context:
         self.ledger_chart()
         MemberFactory(cooperative=self.cooperative, number="90001")
         return {}
+
+    # meetings SHU: book year 2024 closed with an SHU of Rp 2.000.000 (tests/meetings/shu_samples.py)
+    def shu_year(self, state):
+        """{"year": 2024} with the SHU distribution in `state`: closed (none yet), draft, approved or posted."""
+        from tests.meetings import shu_samples
+
+        build = {"closed": shu_samples.closed_year, "draft": shu_samples.prepared, "approved": shu_samples.approved,
+                 "posted": shu_samples.posted}[state]
+        build(self.cooperative)
+        return {"year": shu_samples.YEAR}
 
 
 def allowed_roles(url):
