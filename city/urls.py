@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from cooperatives.registry import cooperative_register
 
@@ -10,4 +10,5 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("koperasi/", views.registry, name="registry"),
     path("koperasi/baru/", cooperative_register, name="registry_add"),
+    path("", include("city.document_views")),  # a reported RAT's documents
 ]

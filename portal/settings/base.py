@@ -155,6 +155,17 @@ STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_ROOT = VAR_DIR / "media"
+# No MEDIA_URL and no URL route serves MEDIA_ROOT: files leave only through access-checked views.
+# Uploads: a file over 2.5 MB streams to a temporary file instead of memory; a meeting
+# document is at most PORTAL_DOCUMENT_MAX_BYTES (meetings/documents.py refuses the rest while
+# it streams in) and an Office document unpacks to at most PORTAL_DOCUMENT_MAX_UNPACKED_BYTES.
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440  # the form fields of a request, files excluded
+DATA_UPLOAD_MAX_NUMBER_FILES = 10
+FILE_UPLOAD_PERMISSIONS = 0o640
+FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o750
+PORTAL_DOCUMENT_MAX_BYTES = 20 * 1024 * 1024
+PORTAL_DOCUMENT_MAX_UNPACKED_BYTES = 100 * 1024 * 1024
 STORAGES = {
     # Uploaded documents are private (served only through access-checked views).
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
