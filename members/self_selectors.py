@@ -9,12 +9,13 @@ SHU received and published RAT papers come from the RAT (meetings) app, which si
 `register_paper_source`) from its AppConfig.ready(), as `members` does for roles in
 cooperatives.access. Without a source the pages show their empty state and cost no query.
 Each source gets the member and returns rows; it must cost at most one query (the member
-page budget is 8 queries and the dashboard uses 7).
+page budget is 8 queries: 5 before the view, the member row, the latest transactions, and the
+SHU source meetings registers).
 """
 
 from dataclasses import dataclass
 from datetime import date
-from decimal import ROUND_CEILING, Decimal
+from decimal import Decimal
 
 from django.db.models import Case, DecimalField, F, OuterRef, Subquery, Sum, Value, When, Window
 from django.db.models.functions import Coalesce
@@ -24,7 +25,7 @@ from django_scopes import scopes_disabled
 
 from cooperatives.tenancy import scoped
 
-from .models import Direction, Member, MemberStatus, SavingsBalance, SavingsTransaction, SavingsType
+from .models import Direction, Member, MemberStatus, SavingsBalance, SavingsTransaction, SavingsType, TransactionKind
 
 ZERO = Decimal("0")
 MONEY = DecimalField(max_digits=18, decimal_places=2)
@@ -56,59 +57,48 @@ def balances_of(member) -> list[Balance]:
 
 
 @scoped
-def own_member(*, cooperative, user):
+def own_member(*, cooperative, user, today=None):
     """The user's own active register row in this cooperative, with its balance per savings
-    type (one query), or None. Everything on the member's pages is read through it."""
+    type and what `wajib_arrears` needs (one query), or None. Everything on the member's pages
+    is read through it."""
     if not getattr(user, "is_authenticated", False):
         return None
-    member = _with_balances(
+    today = today or timezone.localdate()
+    member = _with_wajib_facts(_with_balances(
         Member.objects.filter(cooperative=cooperative, user=user, status=MemberStatus.ACTIVE)
-    ).first()
+    ), today).first()
     if member is not None:
         member.cooperative = cooperative  # already loaded by the middleware: no query for it
     return member
 
 
 # --- wajib arrears -------------------------------------------------------------------------
+# The savings engineer's rule (members/savings_selectors.py, docs/ARCHITECTURE.md "Savings"), so
+# the member sees what the manager's arrears list says; read here as annotations on the member's
+# own row, so the dashboard pays no query for it.
 
-@dataclass
-class WajibArrears:
-    monthly: Decimal  # the cooperative's monthly wajib amount
-    months_due: int  # months from the month joined through last month
-    months: int  # months unpaid
-    amount: Decimal  # Rupiah unpaid
-    ahead: Decimal  # paid beyond last month (in advance or this month)
+def _with_wajib_facts(members, today):
+    from .savings_selectors import STANDING_WAJIB, _with_wajib_facts as savings_wajib_facts
 
-    @property
-    def behind(self):
-        return self.months > 0
-
-
-def _months_between(start: date, end: date) -> int:
-    """Months from start's month through end's month, both included (0 when end is earlier)."""
-    return max(0, (end.year - start.year) * 12 + end.month - start.month + 1)
+    everyone = SavingsTransaction.objects.filter(cooperative=OuterRef("cooperative"))
+    return savings_wajib_facts(members, today.replace(day=1)).annotate(
+        wajib_start_of_all=Subquery(everyone.filter(STANDING_WAJIB, period__isnull=False).order_by("period").values("period")[:1]),
+        opening_start_of_all=Subquery(everyone.filter(kind=TransactionKind.OPENING).order_by("date").values("date")[:1]),
+    )
 
 
-def wajib_arrears(*, member, wajib_balance, today=None) -> WajibArrears:
-    """How far behind a member is on simpanan wajib, from what they have paid in total.
+def wajib_arrears(*, member, today=None):
+    """The member's wajib arrears (savings_selectors.Arrears: months_unpaid, amount, last_paid)
+    from the facts `own_member` annotated. No query."""
+    from .savings_selectors import Arrears, _months_due, _start_month
 
-    The rule: wajib is owed for every month from the month the member joined through last
-    month (the current month is still open), at the cooperative's current monthly amount; the
-    member's wajib balance is what they paid (wajib is not withdrawn while a member). Counting
-    money rather than the months ticked keeps it right for payments of several months at once
-    and for opening balances brought from an old register. Needs no query.
-    """
-    monthly = member.cooperative.simpanan_wajib_monthly_amount or ZERO
     today = today or timezone.localdate()
-    first_of_month = today.replace(day=1)
-    last_month_end = date.fromordinal(first_of_month.toordinal() - 1)
-    months_due = _months_between(member.joined_on, last_month_end)
+    monthly = member.cooperative.simpanan_wajib_monthly_amount or ZERO
+    everyone = [d.replace(day=1) for d in (member.wajib_start_of_all, member.opening_start_of_all) if d is not None]
+    start = _start_month(member, member.own_period, member.own_opening, min(everyone) if everyone else None)
     if monthly <= 0:
-        return WajibArrears(monthly, 0, 0, ZERO, ZERO)
-    owed = monthly * months_due
-    unpaid = max(ZERO, owed - wajib_balance)
-    months = int((unpaid / monthly).to_integral_value(rounding=ROUND_CEILING)) if unpaid else 0
-    return WajibArrears(monthly, months_due, months, unpaid, max(ZERO, wajib_balance - owed))
+        return Arrears(member, start, 0, 0, ZERO, member.last_paid)
+    return Arrears(member, start, _months_due(start, today), member.paid_months, monthly, member.last_paid)
 
 
 # --- passbook (mutasi) ----------------------------------------------------------------------

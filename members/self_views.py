@@ -39,7 +39,7 @@ def home(request, slug):
         "member": member,
         "balances": balances,
         "total": sum((b.amount for b in balances), selectors.ZERO),
-        "arrears": selectors.wajib_arrears(member=member, wajib_balance=member.balance_wajib),
+        "arrears": selectors.wajib_arrears(member=member),
         "latest": selectors.latest_transactions(cooperative=cooperative, member=member),
         "shu": selectors.shu_received(cooperative=cooperative, member=member),
         "papers": selectors.published_papers(cooperative=cooperative, member=member),

@@ -140,35 +140,48 @@ def test_left_member_loses_the_pages(client, ksp, me):
     assert client.get(url(me)).status_code == 404
 
 
+def months_ago(n):
+    first = TODAY.replace(day=1)
+    for _ in range(n):
+        first = (first - datetime.timedelta(days=1)).replace(day=1)
+    return first
+
+
 def test_wajib_arrears_on_the_dashboard(client, ksp):
-    joined = (TODAY.replace(day=1) - datetime.timedelta(days=100)).replace(day=1)  # 3 or 4 months before this one
+    """Joined four months ago, paid the first month only: this month and the three before are
+    unpaid (the savings pages' rule: due from the start month through the current month)."""
+    joined = months_ago(4)
     me = MemberFactory(cooperative=ksp, user=UserFactory(), joined_on=joined)
-    months_due = self_selectors._months_between(joined, TODAY.replace(day=1) - datetime.timedelta(days=1))
     deposit(me, "wajib", "25000", joined, period=joined)
     html = login(client, me).get(url(me), **EN).content.decode()
-    unpaid = months_due - 1
-    assert f"{unpaid} months unpaid: Rp {unpaid * 25:,}.000".replace(",", ".") in html
-    assert "notice-warn" in html
+    assert "4 months unpaid: Rp 100.000." in html and "notice-warn" in html
+    assert "Last month paid:" in html
 
 
-@pytest.mark.parametrize("paid, months, amount, ahead", [
-    ("0", 3, "75000", "0"),  # Jan, Feb, Mar owed on 15 Apr
-    ("25000", 2, "50000", "0"),
-    ("75000", 0, "0", "0"),
-    ("100000", 0, "0", "25000"),  # April paid already
-    ("60000", 1, "15000", "0"),  # a part-paid month counts as unpaid
+@pytest.mark.parametrize("paid_months_ago, unpaid", [
+    ((), 4), ((3,), 3), ((3, 2, 1, 0), 0),
+    ((2, 0), 1),  # their history begins two months ago: the month before is not counted
 ])
-def test_wajib_arrears_rule(ksp, paid, months, amount, ahead):
-    member = MemberFactory.build(cooperative=ksp, joined_on=D(2026, 1, 20))
-    arrears = self_selectors.wajib_arrears(member=member, wajib_balance=Decimal(paid), today=D(2026, 4, 15))
-    assert arrears.months_due == 3
-    assert (arrears.months, arrears.amount, arrears.ahead) == (months, Decimal(amount), Decimal(ahead))
+def test_wajib_arrears_agree_with_the_savings_pages(ksp, paid_months_ago, unpaid):
+    from members.savings_selectors import member_arrears
+
+    other = MemberFactory(cooperative=ksp, joined_on=months_ago(6))
+    deposit(other, "wajib", "25000", months_ago(6), period=months_ago(6))  # the cooperative's wajib starts then
+    me = MemberFactory(cooperative=ksp, user=UserFactory(), joined_on=months_ago(3))
+    for n in paid_months_ago:
+        deposit(me, "wajib", "25000", months_ago(n), period=months_ago(n))
+    mine = self_selectors.wajib_arrears(member=self_selectors.own_member(cooperative=ksp, user=me.user))
+    staff = member_arrears(cooperative=ksp, member=me)
+    assert (mine.start, mine.months_due, mine.months_unpaid, mine.amount, mine.last_paid) == \
+        (staff.start, staff.months_due, staff.months_unpaid, staff.amount, staff.last_paid)
+    assert mine.months_unpaid == unpaid
 
 
-def test_no_wajib_no_arrears(ksp):
+def test_no_wajib_no_arrears(client, ksp, me):
     ksp.simpanan_wajib_monthly_amount = Decimal("0")
-    member = MemberFactory.build(cooperative=ksp, joined_on=D(2020, 1, 1))
-    assert not self_selectors.wajib_arrears(member=member, wajib_balance=Decimal("0")).behind
+    ksp.save()
+    html = login(client, me).get(url(me), **EN).content.decode()
+    assert "Your cooperative has no monthly simpanan wajib." in html
 
 
 def test_shu_and_papers_come_from_registered_sources(client, ksp, me):
