@@ -180,6 +180,34 @@ def _update_from_values(model, key, assignments, rows, constants=()):
             cursor.execute(sql, [value for _col, value in constants] + params)
 
 
+def insert_rows(model, fields, rows, *, returning=False):
+    """INSERT plain rows of any model in a few statements: `rows` are tuples of the values of
+    `fields` (attnames); the model's other fields get their default (auto_now/auto_now_add: now).
+    No save(), no signals, no validation: for seeding rows whose invariants the caller keeps.
+    Returns the new primary keys in row order with `returning`."""
+    by_name = {f.attname: f for f in model._meta.concrete_fields if not f.primary_key}
+    given = [by_name[name] for name in fields]
+    rest = [f for f in by_name.values() if f.attname not in fields]
+    now = connection.ops.adapt_datetimefield_value(timezone.now())
+    tail = tuple(now if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False) else f.get_db_prep_save(f.get_default(), connection)
+                 for f in rest)
+    adapters = {
+        i: connection.ops.adapt_datetimefield_value if f.get_internal_type() == "DateTimeField" else connection.ops.adapt_datefield_value
+        for i, f in enumerate(given) if f.get_internal_type() in ("DateField", "DateTimeField")
+    }
+    if adapters:
+        def adapt(row):
+            row = list(row)
+            for i, fn in adapters.items():
+                if row[i] is not None:
+                    row[i] = fn(row[i])
+            return tuple(row) + tail
+        values = [adapt(row) for row in rows]
+    else:
+        values = [tuple(row) + tail for row in rows]
+    return _insert(model, [f.column for f in given + rest], values, returning=returning)
+
+
 JOURNALS, KINDS = frozenset(JournalType.values), frozenset(EntryKind.values)
 REGULAR, REVERSAL, CLOSING = EntryKind.REGULAR.value, EntryKind.REVERSAL.value, EntryKind.CLOSING.value
 

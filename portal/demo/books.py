@@ -33,9 +33,11 @@ from decimal import Decimal
 from django.conf import settings
 from django.utils import translation
 
+from cooperatives.models import Counter
 from ledger import bulk
 from ledger.models import Account, EntryKind, JournalType
-from meetings.models import Meeting
+from meetings.models import Meeting, MeetingKind
+from members.models import Direction, SavingsBalance, SavingsTransaction, SavingsType, TransactionKind
 
 from .context import SeedContext
 from .cooperatives import INACTIVE
@@ -45,6 +47,10 @@ MONTHS = ("Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agust
           "November", "Desember")
 CASH, BANK = "1-101", "1-102"
 SHU_SHARES = (("3-105", 40), ("2-103", 5), ("2-104", 5), ("2-105", 5), ("2-106", 5))  # the rest (40 %) to members, 2-108
+# members' savings (members.models.SavingsType) and their control accounts in the charts
+POKOK, WAJIB, SUKARELA = SavingsType.POKOK.value, SavingsType.WAJIB.value, SavingsType.SUKARELA.value
+CONTROL = {POKOK: "3-101", WAJIB: "3-102", SUKARELA: "2-101"}
+DEPOSIT, WITHDRAWAL = Direction.DEPOSIT.value, Direction.WITHDRAWAL.value
 WAJIB_MONTHS_CAP = 120  # accumulated wajib at the opening: at most ten years of it
 
 
@@ -76,6 +82,8 @@ class Books:
         self.balance = defaultdict(int)
         self.shu = defaultdict(int)  # book year → income − expense
         self.references = defaultdict(int)
+        self.savings = defaultdict(int)  # (member pk, savings type) → balance: the subsidiary ledger
+        self.savings_log = []  # (entry, member, type, direction, kind, amount, day, period, text)
 
     def post(self, day, description, lines, *, journal=JournalType.GENERAL, kind=EntryKind.REGULAR):
         """Post if dated up to today; zero lines are dropped. Returns the BulkEntry or None."""
@@ -93,6 +101,25 @@ class Books:
         self._apply(day, lines)
         self.entries.append(entry)
         self.code_lines[id(entry)] = lines
+        return entry
+
+    def post_savings(self, day, description, lines, movements, kind=EntryKind.REGULAR):
+        """An entry that moves members' savings, with one subsidiary-ledger transaction per
+        (member, type): `movements` are (member, type, signed amount, kind, text, period). The
+        control-account lines must equal the movements."""
+        entry = self.post(day, description, lines, kind=kind)
+        if entry is None:
+            return None
+        per_type = defaultdict(int)
+        for member, savings_type, amount, kind, text, period in movements:
+            if not amount:
+                continue
+            per_type[savings_type] += amount
+            self.savings[(member.pk, savings_type)] += amount
+            assert self.savings[(member.pk, savings_type)] >= 0, (description, member.number)
+            self.savings_log.append((entry, member, savings_type, DEPOSIT if amount > 0 else WITHDRAWAL, kind, abs(amount), day, period, text))
+        for savings_type, code in CONTROL.items():
+            assert per_type[savings_type] == sum(c - d for account, d, c in self.code_lines[id(entry)] if account == code), description
         return entry
 
     def reverse(self, original, day):
@@ -160,16 +187,21 @@ class Simulation:
         self.reversal_chance = r(0.05, 0.2)
 
 
-def _opening(books, sim, start, members, wajib_paid):
+def _opening(books, sim, start, members):
     rng, r = sim.rng, sim.rng.uniform
     n = len(members)
-    pokok = n * sim.pokok
+    opening = TransactionKind.OPENING.value
+    movements = []
     for m in members:
-        wajib_paid[m.pk] = min(months_between(m.joined_on, start), WAJIB_MONTHS_CAP) * sim.wajib
+        movements += [
+            (m, POKOK, sim.pokok, opening, "Saldo awal simpanan pokok", None),
+            (m, WAJIB, min(months_between(m.joined_on, start), WAJIB_MONTHS_CAP) * sim.wajib, opening, "Saldo awal simpanan wajib", None),
+            (m, SUKARELA, rupiah(sim.sukarela_per_member * r(0, 2)), opening, "Saldo awal simpanan sukarela", None),
+        ]
     credits = {
-        "3-101": pokok,
-        "3-102": sum(wajib_paid.values()),
-        "2-101": rupiah(n * sim.sukarela_per_member),
+        "3-101": sum(a for _m, t, a, *_ in movements if t == POKOK),
+        "3-102": sum(a for _m, t, a, *_ in movements if t == WAJIB),
+        "2-101": sum(a for _m, t, a, *_ in movements if t == SUKARELA),
         "3-105": rupiah(n * r(50_000, 300_000 if sim.savings_and_loan else 150_000)),
         "3-107": rupiah(n * r(20_000, 80_000)),  # last year's SHU, shared out at its RAT
         "3-104": rupiah(n * r(20_000, 100_000)) if rng.random() < 0.3 else 0,
@@ -205,43 +237,56 @@ def _opening(books, sim, start, members, wajib_paid):
     founded = start.month != 1 or start.day != 1
     description = "Modal awal pada pendirian koperasi" if founded else f"Saldo awal tahun buku {start.year}"
     lines = [(code, amount, 0) for code, amount in debits.items()] + [(code, 0, amount) for code, amount in credits.items()]
-    books.post(start, description, lines, kind=EntryKind.OPENING)
+    books.post_savings(start, description, lines, movements, kind=EntryKind.OPENING)
 
 
-def _month(books, sim, year, month, members, wajib_paid, state):
+def _month(books, sim, year, month, members, state):
     rng, r = sim.rng, sim.rng.uniform
     label = f"{MONTHS[month - 1]} {year}"
     days = calendar.monthrange(year, month)[1]
     day = lambda d: date(year, month, min(d, days))  # noqa: E731
     first, last = day(1), day(31)
-    active = [m for m in members if m.joined_on <= day(5) and (m.left_on is None or m.left_on > day(5))]
+    regular = TransactionKind.REGULAR.value
+
+    def members_on(d):
+        return [m for m in members if m.joined_on <= d and (m.left_on is None or m.left_on > d)]
+
+    active = members_on(day(5))
     n = max(len(active), 1)
 
-    # members joining and leaving
+    # members joining (simpanan pokok) and leaving (every savings balance refunded)
     for m in members:
         if first <= m.joined_on <= last and m.joined_on > state["start"]:
-            books.post(m.joined_on, f"Simpanan pokok anggota baru {m.full_name} ({m.number})",
-                       [(CASH, sim.pokok, 0), ("3-101", 0, sim.pokok)])
-            wajib_paid[m.pk] = 0
+            books.post_savings(m.joined_on, f"Simpanan pokok anggota baru {m.full_name} ({m.number})",
+                               [(CASH, sim.pokok, 0), (CONTROL[POKOK], 0, sim.pokok)],
+                               [(m, POKOK, sim.pokok, regular, "Simpanan pokok", None)])
     if active:
         total = len(active) * sim.wajib
-        books.post(day(5), f"Setoran simpanan wajib {label} ({len(active)} anggota)", [(CASH, total, 0), ("3-102", 0, total)])
-        for m in active:
-            wajib_paid[m.pk] += sim.wajib
-    for m in members:
-        if m.left_on and first <= m.left_on <= last and m.pk in wajib_paid:
-            refund = sim.pokok + wajib_paid.pop(m.pk)
-            books.ensure(m.left_on, CASH, refund)
-            books.post(m.left_on, f"Pengembalian simpanan {m.full_name} ({m.number}), keluar dari keanggotaan",
-                       [("3-101", sim.pokok, 0), ("3-102", refund - sim.pokok, 0), (CASH, 0, refund)])
+        books.post_savings(day(5), f"Setoran simpanan wajib {label} ({len(active)} anggota)",
+                           [(CASH, total, 0), (CONTROL[WAJIB], 0, total)],
+                           [(m, WAJIB, sim.wajib, regular, f"Simpanan wajib {label}", first) for m in active])
 
-    # simpanan sukarela
-    deposit = rupiah(books.balance["2-101"] * -1 * r(0.02, 0.06) + n * r(5_000, 40_000))
-    books.post(day(12), f"Setoran simpanan sukarela {label}", [(CASH, deposit, 0), ("2-101", 0, deposit)])
-    if rng.random() < 0.6:
-        withdrawal = rupiah(-books.balance["2-101"] * r(0.02, 0.06))
-        withdrawal = books.ensure(day(22), CASH, withdrawal)
-        books.post(day(22), f"Penarikan simpanan sukarela {label}", [("2-101", withdrawal, 0), (CASH, 0, withdrawal)])
+    # simpanan sukarela: some members pay in, a few take out
+    savers = members_on(day(12))
+    if savers:
+        payers = rng.sample(savers, max(1, round(len(savers) * r(0.15, 0.35))))
+        movements = [
+            (m, SUKARELA, rupiah(books.savings[(m.pk, SUKARELA)] * r(0.02, 0.08) + r(5_000, 60_000)), regular,
+             "Setoran simpanan sukarela", None)
+            for m in sorted(payers, key=lambda m: m.number)
+        ]
+        total = sum(a for _m, _t, a, *_ in movements)
+        books.post_savings(day(12), f"Setoran simpanan sukarela {label} ({len(movements)} anggota)",
+                           [(CASH, total, 0), (CONTROL[SUKARELA], 0, total)], movements)
+    takers = [m for m in members_on(day(22)) if books.savings[(m.pk, SUKARELA)] >= 10_000]
+    if takers and rng.random() < 0.6:
+        takers = rng.sample(takers, max(1, round(len(takers) * r(0.1, 0.3))))
+        movements = [(m, SUKARELA, -rupiah(books.savings[(m.pk, SUKARELA)] * r(0.1, 0.5)), regular, "Penarikan simpanan sukarela", None)
+                     for m in sorted(takers, key=lambda m: m.number)]
+        total = -sum(a for _m, _t, a, *_ in movements)
+        if total and books.ensure(day(22), CASH, total) == total:
+            books.post_savings(day(22), f"Penarikan simpanan sukarela {label} ({len(movements)} anggota)",
+                               [(CONTROL[SUKARELA], total, 0), (CASH, 0, total)], movements)
 
     income = 0
     if sim.savings_and_loan:
@@ -264,8 +309,11 @@ def _month(books, sim, year, month, members, wajib_paid, state):
             target = rupiah(books.balance["1-103"] * sim.non_member_share)
             extra = books.ensure(day(16), BANK, max(target - books.balance["1-104"], 0))
             books.post(day(16), f"Pencairan pinjaman non-anggota {label}", [("1-104", extra, 0), (BANK, 0, extra)])
-        savings_interest = rupiah(-books.balance["2-101"] * 0.0025, 100)
-        books.post(day(28), f"Jasa simpanan sukarela {label}", [("5-101", savings_interest, 0), ("2-101", 0, savings_interest)])
+        movements = [(m, SUKARELA, rupiah(books.savings[(m.pk, SUKARELA)] * 0.0025, 100), regular, f"Jasa simpanan sukarela {label}", None)
+                     for m in members_on(day(28))]
+        interest_total = sum(a for _m, _t, a, *_ in movements)
+        books.post_savings(day(28), f"Jasa simpanan sukarela {label}", [("5-101", interest_total, 0), (CONTROL[SUKARELA], 0, interest_total)],
+                           movements)
         income = interest + fines
     elif sim.shop:
         cogs_month = n * sim.sales_per_member * (1 + sim.non_member_sales) * sim.cost_ratio
@@ -324,6 +372,20 @@ def _month(books, sim, year, month, members, wajib_paid, state):
         books.post(day(31), f"Setoran kas ke rekening bank {label}", [(BANK, surplus, 0), (CASH, 0, surplus)])
 
 
+def _leavers(books, members, first, last):
+    """Members who left this month get every savings balance back. Generated after the month's
+    other savings events: those already leave out members who have left by their date."""
+    for m in members:
+        if m.left_on and first <= m.left_on <= last and m.left_on <= books.today:
+            owed = {t: books.savings[(m.pk, t)] for t in CONTROL if books.savings[(m.pk, t)] > 0}
+            refund = sum(owed.values())
+            if refund:
+                books.ensure(m.left_on, CASH, refund)
+                books.post_savings(m.left_on, f"Pengembalian simpanan {m.full_name} ({m.number}), keluar dari keanggotaan",
+                                   [(CONTROL[t], amount, 0) for t, amount in owed.items()] + [(CASH, 0, refund)],
+                                   [(m, t, -amount, TransactionKind.REFUND.value, "Pengembalian saat keluar", None) for t, amount in owed.items()])
+
+
 def _year_end(books, sim, year, state):
     end = date(year, 12, 31)
     depreciation = rupiah(min(books.balance["1-201"] * 0.1, books.balance["1-201"] + books.balance["1-202"]))
@@ -339,21 +401,33 @@ def _year_end(books, sim, year, state):
     books.balance["3-107"] -= books.shu[year]
 
 
-def _after_rat(books, sim, book_year, held_on, n):
-    meeting = books.ensure(held_on, CASH, rupiah(n * sim.rng.uniform(15_000, 35_000)))
+def _after_rat(books, sim, book_year, held_on, members):
+    present = [m for m in members if m.joined_on <= held_on and (m.left_on is None or m.left_on > held_on)]
+    meeting = books.ensure(held_on, CASH, rupiah(max(len(present), 1) * sim.rng.uniform(15_000, 35_000)))
     books.post(held_on, f"Biaya Rapat Anggota Tahunan tahun buku {book_year}", [("5-103", meeting, 0), (CASH, 0, meeting)])
     # the year's SHU (for the year before the opening: what the opening left in 3-107)
     shu = min(books.shu.get(book_year, -books.balance["3-107"]), -books.balance["3-107"])
     if shu <= 0:
-        return
+        return None
     shares = [(code, shu * percent // 100) for code, percent in SHU_SHARES]
     members_share = shu - sum(amount for _code, amount in shares)
     books.post(held_on, f"Pembagian SHU tahun buku {book_year} sesuai keputusan RAT",
                [("3-107", shu, 0), *[(code, 0, amount) for code, amount in shares], ("2-108", 0, members_share)])
-    paid_on = held_on + timedelta(days=sim.rng.randint(14, 40))
-    cash = books.ensure(paid_on, CASH, members_share // 2)
-    books.post(paid_on, f"Pembayaran SHU bagian anggota tahun buku {book_year} (tunai dan ke simpanan sukarela)",
-               [("2-108", members_share, 0), (CASH, 0, cash), ("2-101", 0, members_share - cash)])
+    return held_on + timedelta(days=sim.rng.randint(14, 40)), book_year, members_share
+
+
+def _pay_shu(books, sim, paid_on, book_year, members_share, members):
+    """Half of the members' SHU paid out in cash, half credited to their sukarela savings (equal
+    shares here). Generated in the month it is paid, after that month's other savings events."""
+    receivers = sorted((m for m in members if m.joined_on <= paid_on and (m.left_on is None or m.left_on > paid_on)), key=lambda m: m.number)
+    credited = members_share // 2 if receivers else 0
+    cash = books.ensure(paid_on, CASH, members_share - credited)
+    credited = members_share - cash if receivers else 0
+    each, rest = divmod(credited, len(receivers)) if receivers else (0, 0)
+    movements = [(m, SUKARELA, each + (1 if i < rest else 0), TransactionKind.SHU.value, f"SHU tahun buku {book_year}", None)
+                 for i, m in enumerate(receivers)]
+    books.post_savings(paid_on, f"Pembayaran SHU bagian anggota tahun buku {book_year} (tunai dan ke simpanan sukarela)",
+                       [("2-108", cash + credited, 0), (CASH, 0, cash), (CONTROL[SUKARELA], 0, credited)], movements)
 
 
 def build_books(ctx: SeedContext, item, accounts, kinds, rat_held) -> Books:
@@ -366,18 +440,23 @@ def build_books(ctx: SeedContext, item, accounts, kinds, rat_held) -> Books:
     start = max(date(first_year, 1, 1), plan.founded_on)
     members = sorted(item.members, key=lambda m: (m.joined_on, m.number))
     at_start = [m for m in members if m.joined_on <= start and (m.left_on is None or m.left_on > start)]
-    wajib_paid = {}
-    _opening(books, sim, start, at_start, wajib_paid)
-    in_period = [m for m in members if m.pk in wajib_paid or m.joined_on > start]
+    _opening(books, sim, start, at_start)
+    in_period = at_start + [m for m in members if m.joined_on > start]
     state = {"start": start, "turnover": 0}
     rats = sorted((held_on, book_year) for book_year, held_on in rat_held.items() if start < held_on <= ctx.today)
+    payouts = []
     year, month = start.year, start.month
     while (year, month) <= (ctx.today.year, ctx.today.month):
         month_start, month_end = month_day(year, month, 1), month_day(year, month, 31)
         for held_on, book_year in rats:
             if month_start <= held_on <= month_end:
-                _after_rat(books, sim, book_year, held_on, max(len(in_period), 1))
-        _month(books, sim, year, month, in_period, wajib_paid, state)
+                payout = _after_rat(books, sim, book_year, held_on, in_period)
+                if payout is not None:
+                    payouts.append(payout)
+        _month(books, sim, year, month, in_period, state)
+        for payout in [p for p in payouts if month_start <= p[0] <= month_end]:
+            _pay_shu(books, sim, *payout, in_period)
+        _leavers(books, in_period, month_start, month_end)
         if month == 12 and month_end < ctx.today:
             _year_end(books, sim, year, state)
         year, month = (year + 1, 1) if month == 12 else (year, month + 1)
@@ -399,13 +478,14 @@ def seed_batch(ctx: SeedContext, batch) -> None:
         accounts[coop_id][code] = pk
         kinds[code] = kind  # a code has the same kind in every template
     rat_held = defaultdict(dict)
-    for coop_id, book_year, held_on in Meeting.objects.filter(cooperative__in=[i.cooperative for i in active]).values_list(
-        "cooperative_id", "book_year", "held_on"
-    ):
+    for coop_id, book_year, held_on in Meeting.objects.filter(
+        cooperative__in=[i.cooperative for i in active], kind=MeetingKind.RAT, held_on__isnull=False,
+    ).values_list("cooperative_id", "book_year", "held_on"):
         rat_held[coop_id][book_year] = held_on
-    entries, to_close = [], []
+    entries, to_close, built = [], [], []
     for item in active:
         books = build_books(ctx, item, accounts[item.cooperative.pk], kinds, rat_held[item.cooperative.pk])
+        built.append(books)
         entries += books.entries
         to_close += [(item.cooperative.pk, y) for y in range(books.first_year, ctx.today.year)]
     with translation.override(settings.LANGUAGE_CODE):
@@ -413,3 +493,32 @@ def seed_batch(ctx: SeedContext, batch) -> None:
         closings = bulk.close_years(to_close, today=ctx.today)
     ctx.count("journal_entries", len(entries) + len(closings))
     ctx.count("journal_lines", sum(len(e.lines) for e in entries) + sum(len(e.lines) for e in closings))
+    ctx.count("savings_transactions", write_savings(built))
+
+
+def write_savings(built) -> int:
+    """The members' subsidiary ledger of the simulated books, as members.savings writes it: one
+    SavingsTransaction per member and movement, linked to its journal entry, numbered
+    SMP-<year>-<n> per cooperative and year in date order (members.savings._receipt_number, its
+    Counter "savings:<year>" ending at the last number), with the running balance; one
+    SavingsBalance per member and type. `manage.py savings_verify` then finds no difference."""
+    transactions, balances, counters = [], [], []
+    for books in built:
+        coop = books.cooperative_id
+        sequence, running = defaultdict(int), defaultdict(int)
+        log = books.savings_log
+        for i in sorted(range(len(log)), key=lambda i: (log[i][6], i)):
+            entry, member, savings_type, direction, kind, amount, day, period, text = log[i]
+            key = (member.pk, savings_type)
+            sequence[day.year] += 1
+            running[key] += amount if direction == DEPOSIT else -amount
+            assert running[key] >= 0, (member.number, savings_type, day)
+            transactions.append((coop, f"SMP-{day.year}-{sequence[day.year]:06d}", member.pk, savings_type, direction, kind,
+                                 Decimal(amount), day, period, text[:200], entry.pk, Decimal(running[key])))
+        balances += [(coop, member_id, savings_type, Decimal(balance)) for (member_id, savings_type), balance in sorted(running.items())]
+        counters += [(coop, f"savings:{year}", last) for year, last in sorted(sequence.items())]
+    bulk.insert_rows(SavingsTransaction, ["cooperative_id", "number", "member_id", "savings_type", "direction", "kind", "amount",
+                                          "date", "period", "description", "journal_entry_id", "balance_after"], transactions)
+    bulk.insert_rows(SavingsBalance, ["cooperative_id", "member_id", "savings_type", "balance"], balances)
+    bulk.insert_rows(Counter, ["cooperative_id", "name", "value"], counters)
+    return len(transactions)

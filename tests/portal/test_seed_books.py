@@ -20,7 +20,7 @@ from ledger import selectors, services
 from ledger.charts import template_for
 from ledger.models import Account, AccountKind, BookYear, BookYearState, EntryKind, JournalEntry, JournalLine
 from meetings.models import Meeting
-from members.models import Member
+from members.models import Member, SavingsBalance, SavingsTransaction
 from portal.demo import books as demo_books
 from portal.demo.context import SeedContext, SeedOptions
 from portal.demo.cooperatives import INACTIVE, SECOND_COOPERATIVE, STAFF_COOPERATIVE, plan_cooperatives
@@ -54,6 +54,9 @@ def test_the_demo_city_has_whole_books(tmp_path):
     verify = StringIO()
     call_command("ledger_verify", stdout=verify)  # raises CommandError on any difference
     assert "332 cooperative(s), no difference" in verify.getvalue()
+    # the members' savings (subsidiary ledger) equal the control accounts the books moved
+    call_command("savings_verify", stdout=verify)
+    assert "332 cooperative(s), members' savings equal the books" in verify.getvalue()
 
     with scopes_disabled():
         coops = list(Cooperative.objects.order_by("pk"))
@@ -146,6 +149,16 @@ def test_books_follow_the_register_and_the_kind(tmp_path):
         assert wajib_months >= 12 * 2 + today.month - 1
         # year-end adjustments in the adjusting journal
         assert JournalEntry.objects.filter(journal_type="JP", book_year=last_year).count() >= 2
+        # the subsidiary ledger: a wajib month paid once per member, receipts numbered per year,
+        # members who left keep nothing, every transaction points at its journal entry
+        wajib = SavingsTransaction.objects.filter(savings_type="wajib", kind="regular")
+        assert wajib.exists() and not wajib.values("member", "period").annotate(n=Count("pk")).filter(n__gt=1).exists()
+        for year in range(today.year - 2, today.year + 1):
+            receipts = SavingsTransaction.objects.filter(number__startswith=f"SMP-{year}-").count()
+            assert Counter.objects.get(name=f"savings:{year}").value == receipts > 0
+        left = Member.objects.filter(left_on__gt=opening.date).values_list("pk", flat=True)
+        assert not SavingsBalance.objects.filter(member__in=left, balance__gt=0).exists()
+        assert SavingsTransaction.objects.filter(kind="shu").exists() or not JournalEntry.objects.filter(description__startswith="Pembayaran SHU").exists()
 
     # the same seed gives the same books (the books are a pure function of the plan and register)
     ctx = SeedContext(options=SeedOptions(cooperatives=12, members_per_cooperative=3), today=today, regions=load_regions())
@@ -154,7 +167,7 @@ def test_books_follow_the_register_and_the_kind(tmp_path):
         members = list(Member.objects.filter(user__isnull=True))
         accounts = dict(Account.objects.values_list("code", "pk"))
         kinds = dict(Account.objects.values_list("code", "kind"))
-        rats = dict(Meeting.objects.filter(cooperative=ksp).values_list("book_year", "held_on"))
+        rats = dict(Meeting.objects.filter(cooperative=ksp, held_on__isnull=False).values_list("book_year", "held_on"))
         stored = [
             (e.date, e.description, sorted((l.account_id, l.debit, l.credit) for l in e.lines.all()))
             for e in JournalEntry.objects.exclude(kind__in=[EntryKind.CLOSING, EntryKind.REVERSAL]).prefetch_related("lines")
