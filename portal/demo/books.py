@@ -10,19 +10,26 @@ their own random stream and their member register:
   depreciation, simpanan pokok and wajib of the members who had joined by then, sukarela, funds,
   reserves, the previous year's undistributed SHU — balanced;
 - every month: the simpanan wajib collection of the members active that month; simpanan pokok
-  of each new member and the refund of each member who left; sukarela deposits and withdrawals;
+  of each new member and the refund of all savings of each member who left; sukarela deposits and
+  withdrawals of some members (savings-and-loan: interest credited to sukarela);
   the business (loan installments with member and non-member interest and new loans; shop
   purchases, sales to members and non-members with their cost; producers' and services' revenue
   and costs); salaries and administration; bank interest; cash moved to and from the bank;
 - now and then a mistyped expense, its reversal and the corrected entry;
 - each year end: depreciation, loan-loss allowance and income tax in the adjusting journal (JP);
 - after each RAT in the period: the meeting's cost, the SHU shared out as the RAT decided
-  (reserve 40 %, members 40 %, four funds 5 % each) and the members' part paid out;
+  (reserve 40 %, members 40 %, four funds 5 % each) and the members' part paid out, half in
+  cash, half credited to their sukarela savings;
 - past book years closed (closing entries in JT, year locked); the current year stays open.
+
+Every movement of simpanan pokok, wajib and sukarela is also written to the members' subsidiary
+ledger as `members.savings` would (`write_savings`): one SavingsTransaction per member and
+movement pointing at its journal entry (a month's wajib collection is one entry for all members,
+as `wajib_collect` posts it), receipt numbers per year, running and final balances.
 
 Amounts are whole Rupiah, scaled by the number of members and the cooperative's own pokok and
 wajib amounts. Everything goes through `ledger.bulk` (same rows as the services, no audit
-events), so `manage.py ledger_verify` finds no difference.
+events), so `manage.py ledger_verify` and `manage.py savings_verify` find no difference.
 """
 
 import calendar
