@@ -41,13 +41,13 @@ def _file_field():
 
 class DocumentUploadForm(forms.Form):
     kind = forms.ChoiceField(label=gettext_lazy("What is it?"), choices=[("", "—")] + DocumentKind.choices)
-    title = forms.CharField(label=gettext_lazy("Title (optional)"), required=False, max_length=200,
+    title = forms.CharField(label=gettext_lazy("Document title (optional)"), required=False, max_length=200,
                             help_text=gettext_lazy("e.g. Laporan pertanggungjawaban pengurus 2025"))
     file = _file_field()
 
 
 class DocumentSupersedeForm(forms.Form):
-    title = forms.CharField(label=gettext_lazy("Title (optional)"), required=False, max_length=200)
+    title = forms.CharField(label=gettext_lazy("Document title (optional)"), required=False, max_length=200)
     file = _file_field()
 
 
