@@ -195,7 +195,7 @@ class MemberImportConfirmForm(forms.Form):
         else:
             self.initial.setdefault("opening_date", timezone.localdate())
             if accounts is not None:
-                cash = next((a for a in accounts if a.purpose == "cash"), None)
+                cash = accounts.filter(purpose="cash").first()
                 if cash is not None:
                     self.initial.setdefault("counter_account", cash.pk)
 

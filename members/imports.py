@@ -63,6 +63,8 @@ HEADER_NAMES = {
     "sukarela": {"simpanan sukarela", "sukarela", "saldo simpanan sukarela", "saldo sukarela", "voluntary savings",
                  "sukarela savings"},
 }
+# how an error about a column the file does not have names it
+MISSING_COLUMN_LABELS = {"gender": "Jenis Kelamin", "joined_on": "Tanggal Masuk", "full_name": "Nama"}
 SAVINGS_COLUMNS = (SavingsType.POKOK, SavingsType.WAJIB, SavingsType.SUKARELA)
 TEXT_LIMITS = {"full_name": 150, "place_of_birth": 80, "occupation": 100, "address": 300}
 GENDER_WORDS = {
@@ -327,7 +329,7 @@ def check_member_rows(rows, *, members, with_savings, kelurahan, today=None) -> 
         errors = []
 
         def bad(name, message):
-            errors.append(RowError(row_number, columns[name][1] if name in columns else "", message))
+            errors.append(RowError(row_number, columns[name][1] if name in columns else MISSING_COLUMN_LABELS.get(name, ""), message))
 
         values = {}
         # names and free text

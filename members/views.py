@@ -40,7 +40,8 @@ def _member_or_404(request, number):
 @access.cooperative_view(roles=access.STAFF_ROLES)
 def member_list(request, slug):
     cooperative = request.cooperative
-    search = MemberSearchForm(request.GET or None, years=selectors.member_join_years(cooperative=cooperative))
+    counts = selectors.member_counts(cooperative=cooperative)
+    search = MemberSearchForm(request.GET or None, years=selectors.join_years(counts))
     filters = search.filters()
     members = selectors.member_list(cooperative=cooperative, **filters)
     page = Paginator(members, PAGE_SIZE).get_page(request.GET.get("halaman"))
@@ -51,7 +52,7 @@ def member_list(request, slug):
         "page": page,
         "filtered": any(filters.values()),
         "export_query": query.urlencode(),
-        "counts": selectors.member_counts(cooperative=cooperative),
+        "counts": counts,
         "can_edit": _is_manager(request),
     }
     template = "members/member_list.html"
@@ -136,7 +137,7 @@ def member_leave_view(request, slug, number):
 def _confirm_form(request, preview, data=None):
     from ledger.selectors import account_list
 
-    accounts = list(account_list(cooperative=request.cooperative, postable_only=True, active_only=True)) if preview.has_openings else []
+    accounts = account_list(cooperative=request.cooperative, postable_only=True, active_only=True) if preview.has_openings else None
     return MemberImportConfirmForm(data, accounts=accounts, needs_consent=preview.new_count > 0, needs_opening=preview.has_openings)
 
 
@@ -231,7 +232,7 @@ def member_export(request, slug):
     if fmt not in exports.FORMATS:
         return HttpResponse(_("Unknown download format: choose xlsx, csv or pdf.") + "\n", status=400,
                             content_type="text/plain; charset=utf-8")
-    search = MemberSearchForm(request.GET, years=selectors.member_join_years(cooperative=cooperative))
+    search = MemberSearchForm(request.GET, years=selectors.join_years(selectors.member_counts(cooperative=cooperative)))
     filters = search.filters()
     subtitle = _filters_text(filters)
     members = selectors.member_register(cooperative=cooperative, **filters)

@@ -15,6 +15,8 @@ from django.utils.translation import gettext as _
 from .formatting import MONTHS_EN, MONTHS_ID, MONTHS_LONG_EN, MONTHS_LONG_ID
 
 OLE2_SIGNATURE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # the old binary .xls
+# Other files people pick by mistake: PDF, images, RTF — refused as "not a spreadsheet" at once.
+OTHER_SIGNATURES = (b"%PDF-", b"\x89PNG", b"\xff\xd8\xff", b"GIF8", b"{\\rtf", b"\x1f\x8b")
 # An XLSX is a zip: refuse archives that unpack to far more than any import needs.
 MAX_UNPACKED_BYTES = 50 * 1024 * 1024
 
@@ -133,6 +135,8 @@ def read_rows(content: bytes, *, max_bytes: int, max_rows: int, too_large: str, 
         raise ImportRefused(_("The file is empty."))
     if content.startswith(OLE2_SIGNATURE):
         raise ImportRefused(_("Old Excel files (.xls) cannot be read. Save it as .xlsx or CSV and try again."))
+    if content.startswith(OTHER_SIGNATURES):
+        raise not_a_spreadsheet()
     if content.startswith(b"PK"):
         try:
             with zipfile.ZipFile(io.BytesIO(content)) as archive:
