@@ -20,6 +20,8 @@ ACTION_LABELS = {
     "member.admit": _("Member admitted"),
     "member.update": _("Member data changed"),
     "member.statement_export": _("Savings statement downloaded by the member"),
+    "member.import": _("Member register imported from a file"),
+    "member.export": _("Member register downloaded"),
     "invitation.create": _("Portal invitation made"),
     "invitation.revoke": _("Portal invitation revoked"),
     "invitation.accept": _("Portal invitation accepted"),
