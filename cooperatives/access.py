@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from functools import wraps
 
 from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
 from django.urls import reverse
 
 from django_scopes import scopes_disabled
@@ -43,7 +44,10 @@ _role_sources = []
 
 
 def register_role_source(source):
-    """`source(user)` yields (cooperative_id, role) pairs; called with scopes disabled."""
+    """`source(user)` yields (cooperative_id, role) pairs; called with scopes disabled. A source
+    that returns a QuerySet of such pairs (`values_list`, no ordering) is read in the same query
+    as the role assignments (UNION ALL): one query per request for every role, whatever the
+    number of sources — the member pages' budget counts it."""
     if source not in _role_sources:
         _role_sources.append(source)
 
@@ -57,11 +61,16 @@ def _all_roles(user) -> dict[int, frozenset[str]]:
         return cached
     roles: dict[int, set[str]] = {}
     with scopes_disabled():
-        for coop_id, role in RoleAssignment.objects.filter(user=user).values_list("cooperative_id", "role"):
-            roles.setdefault(coop_id, set()).add(role)
+        rows = RoleAssignment.objects.filter(user=user).order_by().values_list("cooperative_id", "role")
+        pairs = []
         for source in _role_sources:
-            for coop_id, role in source(user):
-                roles.setdefault(coop_id, set()).add(role)
+            found = source(user)
+            if isinstance(found, QuerySet):
+                rows = rows.union(found, all=True)
+            else:
+                pairs.extend(found)
+        for coop_id, role in [*rows, *pairs]:
+            roles.setdefault(coop_id, set()).add(role)
     result = {k: frozenset(v) for k, v in roles.items()}
     user._portal_cooperative_roles = result
     return result
