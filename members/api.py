@@ -119,7 +119,7 @@ CREATE_EXAMPLE = OpenApiExample(
     "A new member", request_only=True,
     value={"full_name": "Siti Aminah", "gender": "P", "nik_ktp": "3272015508850001", "phone": "0812-3456-7890",
            "place_of_birth": "Sukabumi", "date_of_birth": "1985-08-15", "occupation": "Pedagang",
-           "address": "Jl. Siliwangi No. 12, RT 02/RW 05", "kelurahan": "32.72.03.1001", "joined_on": "2026-03-02",
+           "address": "Jl. Siliwangi No. 12, RT 02/RW 05", "kelurahan": "32.72.05.1001", "joined_on": "2026-03-02",
            "consent": True},
 )
 
