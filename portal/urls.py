@@ -21,6 +21,7 @@ urlpatterns = [
     path("c/<slug:slug>/saya/", include("members.self_urls")),
     path("undangan/", include("members.invitation_urls")),
     path("c/<slug:slug>/undangan/", include("members.invitation_manage_urls")),
+    path("c/<slug:slug>/rapat/", include("meetings.urls")),
     path("c/<slug:slug>/rapat/<int:meeting_id>/dokumen/", include("meetings.document_urls")),
     path("c/<slug:slug>/shu/", include("meetings.shu_urls")),
     path("c/<slug:slug>/buku/", include("ledger.urls")),

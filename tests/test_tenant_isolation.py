@@ -79,6 +79,27 @@ SAMPLES = {
     "shu:approve": Sample(lambda ctx: ctx.shu_year("draft")),
     "shu:post": Sample(lambda ctx: ctx.shu_year("approved")),
     "shu:credit": Sample(lambda ctx: ctx.shu_year("posted")),
+    # meetings pages
+    "meetings:list": Sample(),
+    "meetings:add": Sample(),
+    "meetings:detail": Sample(lambda ctx: ctx.meeting_page()),
+    "meetings:edit": Sample(lambda ctx: ctx.meeting_page("draft")),
+    "meetings:agenda": Sample(lambda ctx: ctx.meeting_page("draft")),
+    "meetings:invitations": Sample(lambda ctx: ctx.meeting_page("draft")),
+    "meetings:invitation_pdf": Sample(lambda ctx: ctx.meeting_page()),
+    "meetings:attendance": Sample(lambda ctx: ctx.meeting_page()),
+    "meetings:attendance_remove": Sample(lambda ctx: ctx.meeting_page(extra="attendance"), "post", 302),
+    "meetings:attendance_pdf": Sample(lambda ctx: ctx.meeting_page()),
+    "meetings:qr": Sample(lambda ctx: ctx.meeting_page()),
+    "meetings:check_in": Sample(lambda ctx: ctx.meeting_page()),
+    "meetings:decision": Sample(lambda ctx: ctx.meeting_page(extra="item")),
+    "meetings:officer_remove": Sample(lambda ctx: ctx.meeting_page(extra="officer"), "post", 302),
+    "meetings:officer_hand_over": Sample(lambda ctx: ctx.meeting_page("held", extra="officer"), "post", 302),
+    "meetings:held": Sample(lambda ctx: ctx.meeting_page()),
+    "meetings:minutes": Sample(lambda ctx: ctx.meeting_page("held")),
+    "meetings:minutes_pdf": Sample(lambda ctx: ctx.meeting_page("minutes_published")),
+    "meetings:publish": Sample(lambda ctx: ctx.meeting_page("held"), "post", 302),
+    "meetings:report": Sample(lambda ctx: ctx.meeting_page("minutes_published", kind="rat")),
     # ledger pages
     "ledger:entries": Sample(),
     "ledger:entry_add": Sample(),
@@ -170,6 +191,12 @@ class Context:
         from members.invitations import invitation_create
 
         return invitation_create(actor=None, member=MemberFactory(cooperative=self.cooperative)).invitation
+
+    def meeting_page(self, status="invited", **options):
+        """URL kwargs of a meeting today in `status` (meetings pages; tests/meetings/page_samples.py)."""
+        from tests.meetings.page_samples import meeting_kwargs
+
+        return meeting_kwargs(self.cooperative, status=status, **options)
 
     # ledger: factory cooperatives have no chart; these apply it on first use
     def ledger_chart(self):
