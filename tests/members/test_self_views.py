@@ -378,3 +378,9 @@ def test_every_role_of_a_user_is_read_in_one_query(ksp, other_cooperative):
         roles = access._all_roles(user)
     assert len(ctx.captured_queries) == 1
     assert roles == {ksp.pk: frozenset({"bookkeeper", "member"}), other_cooperative.pk: frozenset({"member"})}
+
+
+def test_my_cooperatives_and_the_overview_link_to_my_savings(client, ksp, me):
+    login(client, me)
+    assert f'href="/c/{ksp.slug}/saya/"' in client.get("/saya/").content.decode()
+    assert f'href="/c/{ksp.slug}/saya/" id="my-savings"' in client.get(f"/c/{ksp.slug}/").content.decode()
