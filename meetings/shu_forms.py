@@ -75,14 +75,15 @@ class AmountField(forms.CharField):
 
     def __init__(self, **kwargs):
         kwargs.setdefault("required", False)
-        kwargs.setdefault("max_length", 40)
         super().__init__(**kwargs)
-        self.widget.attrs.update({"inputmode": "decimal", "autocomplete": "off"})
+        self.widget.attrs.update({"inputmode": "decimal", "autocomplete": "off", "maxlength": "40"})
 
     def to_python(self, value):
         text = super().to_python(value)
         if text in self.empty_values:
             return None
+        if len(text) > 40:
+            raise forms.ValidationError(_("not a number"), code="amount")
         try:
             return parse_amount(text)
         except AmountError as exc:

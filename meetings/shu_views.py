@@ -30,6 +30,11 @@ PAGE_SIZE = 50
 IMPORT_SESSION_KEY = "shu_volume_import"
 
 
+def _data(request):
+    """The POST data of a form request (bound even when empty), else None."""
+    return request.POST if request.method == "POST" else None
+
+
 def _can_write(request) -> bool:
     return bool(access.roles_in(request.user, request.cooperative) & WRITERS)
 
@@ -44,12 +49,12 @@ def _book_year(year):
     return BookYear.objects.filter(year=year).first()
 
 
-def _meeting_url(meeting) -> str:
+def _meeting_url(request, meeting) -> str:
     """The RAT's page, when the meeting pages are installed."""
     if meeting is None:
         return ""
     try:
-        return reverse("meetings:detail", kwargs={"slug": meeting.cooperative.slug, "pk": meeting.pk})
+        return reverse("meetings:detail", kwargs={"slug": request.cooperative.slug, "pk": meeting.pk})
     except NoReverseMatch:
         return ""
 
@@ -106,7 +111,7 @@ def year(request, slug, year):
         "volumes": selectors.volume_summary(cooperative=cooperative, book_year=year),
         "rat": distribution.meeting if distribution and distribution.meeting_id else shu_services.rat_of_year(cooperative=cooperative, book_year=year),
     }
-    context["rat_url"] = _meeting_url(context["rat"])
+    context["rat_url"] = _meeting_url(request, context["rat"])
     return render(request, "meetings/shu/year.html", context, status=400 if request.method == "POST" else 200)
 
 
@@ -205,7 +210,7 @@ def volumes_import(request, slug, year):
     cooperative = request.cooperative
     if _book_year(year) is None:
         raise Http404
-    form = VolumeImportForm(request.POST or None, request.FILES or None)
+    form = VolumeImportForm(_data(request), request.FILES if request.method == "POST" else None)
     preview, token = None, ""
     if request.method == "POST" and form.is_valid():
         content = form.cleaned_data["file"].read()
@@ -294,7 +299,7 @@ def preview(request, slug, year):
     context = {
         "year": year, "distribution": distribution, "totals": totals, "page": page, "search": search,
         "allocation": shu_exports.allocation_lines(distribution), "can_write": _can_write(request),
-        "rat_url": _meeting_url(distribution.meeting),
+        "rat_url": _meeting_url(request, distribution.meeting),
     }
     template = "meetings/shu/preview.html"
     if request.htmx and request.htmx.target == "share-results":
@@ -317,7 +322,7 @@ def approve(request, slug, year):
         return redirect("shu:preview", slug=slug, year=year)
     rat = shu_services.rat_of_year(cooperative=cooperative, book_year=year)
     deciding = rat is not None and rat.status in shu_services.DECIDING_STATUSES and rat.agenda_items.filter(kind="shu").exists()
-    form = DecisionForm(request.POST or None, initial={"decision_text": shu_services.decision_text_default(distribution)})
+    form = DecisionForm(_data(request), initial={"decision_text": shu_services.decision_text_default(distribution)})
     form.fields["decision_method"].required = deciding  # no meeting record to write: nothing to ask
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -334,7 +339,7 @@ def approve(request, slug, year):
                 messages.success(request, _("The SHU of %(year)s is approved.") % {"year": year})
             return redirect("shu:preview", slug=slug, year=year)
     return render(request, "meetings/shu/approve.html", {
-        "year": year, "distribution": distribution, "form": form, "rat": rat, "rat_url": _meeting_url(rat), "deciding": deciding,
+        "year": year, "distribution": distribution, "form": form, "rat": rat, "rat_url": _meeting_url(request, rat), "deciding": deciding,
         "totals": selectors.shu_totals(cooperative=cooperative, distribution=distribution),
     }, status=400 if form.errors else 200)
 
@@ -349,7 +354,7 @@ def post(request, slug, year):
         messages.info(request, _("The SHU of %(year)s is already posted as %(number)s.") % {
             "year": year, "number": distribution.journal_entry.number})
         return redirect("shu:preview", slug=slug, year=year)
-    form = DateForm(request.POST or None)
+    form = DateForm(_data(request))
     if request.method == "POST" and form.is_valid():
         try:
             distribution = shu_services.shu_post(actor=request.user, distribution=distribution, date=form.cleaned_data["date"])
@@ -377,7 +382,7 @@ def credit(request, slug, year):
     distribution, response = _distribution_or_redirect(request, slug, year)
     if response:
         return response
-    form = DateForm(request.POST or None)
+    form = DateForm(_data(request))
     if request.method == "POST" and form.is_valid():
         try:
             count = shu_services.shu_credit_to_savings(actor=request.user, distribution=distribution, date=form.cleaned_data["date"])
