@@ -12,3 +12,9 @@ class MeetingsConfig(AppConfig):
         from .selectors import shu_received_rows
 
         register_shu_source(shu_received_rows)  # the member's home shows their SHU per year
+
+        from members.self_selectors import register_paper_source
+
+        from .page_selectors import minutes_papers
+
+        register_paper_source(minutes_papers)  # ... and the published minutes

@@ -158,6 +158,23 @@ def member_meetings(*, cooperative, today=None) -> MemberMeetings:
     return MemberMeetings(list(upcoming), list(published[:50]))
 
 
+def minutes_papers(member) -> list:
+    """The member's home lists the published minutes (registered in meetings.apps as a paper
+    source of members.self_selectors): one query. Each links to the meeting's page, where the
+    berita acara PDF and the meeting's published documents are."""
+    from django.urls import reverse
+    from django.utils.translation import gettext as _
+
+    from members.self_selectors import PublishedPaper
+
+    cooperative = member.cooperative
+    meetings = Meeting.objects.filter(cooperative=cooperative, status__in=PUBLISHED).order_by("-held_on", "-pk")[:10]
+    return [PublishedPaper(_("Minutes of %(meeting)s") % {"meeting": meeting}, meeting.book_year,
+                           reverse("meetings:detail", kwargs={"slug": cooperative.slug, "pk": meeting.pk}),
+                           timezone.localdate(meeting.minutes_published_at) if meeting.minutes_published_at else meeting.held_on)
+            for meeting in meetings]
+
+
 def member_may_see(meeting) -> bool:
     """Members see a meeting once invited: the invitation, then (when published) the minutes."""
     return reached(meeting, MeetingStatus.INVITED)

@@ -216,6 +216,8 @@ def test_the_rat_from_schedule_to_report(client, coop, manager, members, make_us
     assert "LPJ pengurus diterima." in html and "3 (2 in person, 1 online, 0 by delegate)" in html
     assert members[0].full_name not in html and members[1].full_name not in html
     assert client.get(url(coop, "minutes_pdf", pk=meeting.pk)).content.startswith(b"%PDF")
+    home = page(client.get(reverse("self:home", kwargs={"slug": coop.slug}), **EN))  # the member's home lists the minutes
+    assert f'href="{url(coop, "detail", pk=meeting.pk)}"' in home and f"Minutes of RAT {YEAR}" in home
     assert client.get(url(coop, "attendance", pk=meeting.pk)).status_code == 403
     assert client.get(url(coop, "attendance_pdf", pk=meeting.pk)).status_code == 403
 
