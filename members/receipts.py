@@ -121,10 +121,19 @@ def receipts_for(cooperative, transactions: list[SavingsTransaction]) -> list[Re
     return out
 
 
+def render_html(receipts: list[Receipt], *, title: str = "", request=None) -> str:
+    return render_to_string(PRINT_TEMPLATE, {"receipts": receipts, "title": title or receipts[0].title}, request=request)
+
+
+def render_document(receipts: list[Receipt], *, title: str = "", request=None):
+    """The laid-out WeasyPrint document (its pages), fetching nothing from anywhere."""
+    html = render_html(receipts, title=title, request=request)
+    return HTML(string=html, base_url=None, url_fetcher=OfflineURLFetcher()).render()
+
+
 def render_pdf(receipts: list[Receipt], *, title: str = "", request=None) -> bytes:
     """The receipts as an A5 PDF, one page each."""
-    html = render_to_string(PRINT_TEMPLATE, {"receipts": receipts, "title": title or receipts[0].title}, request=request)
-    return HTML(string=html, base_url=None, url_fetcher=OfflineURLFetcher()).write_pdf()
+    return render_document(receipts, title=title, request=request).write_pdf()
 
 
 def filename(slug: str, name: str) -> str:

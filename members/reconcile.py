@@ -3,6 +3,8 @@ balances equals the control account's balance; each member's balance equals the 
 transactions."""
 
 from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal
 
 from django.db.models import Case, DecimalField, F, Sum, When
@@ -12,13 +14,39 @@ from cooperatives.tenancy import scoped
 from ledger.models import Account
 from ledger.selectors import account_totals
 
-from .models import CONTROL_ACCOUNT_PURPOSE, Direction, SavingsBalance, SavingsTransaction
+from .models import CONTROL_ACCOUNT_PURPOSE, Direction, SavingsBalance, SavingsTransaction, SavingsType
 
 ZERO = Decimal("0")
 
 
+@dataclass
+class TypeTotal:
+    """One savings type: the sum of members' balances beside its control account in the ledger."""
+
+    savings_type: str
+    label: str
+    members_total: Decimal
+    ledger_total: Decimal | None  # None: the chart has no control account for it
+    account: Account | None
+
+    @property
+    def agrees(self) -> bool:
+        return self.ledger_total is not None and self.ledger_total == self.members_total
+
+
+@dataclass
+class Reconciliation:
+    totals: list  # of TypeTotal, in savings-type order
+    problems: list  # of str; empty when everything agrees
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
 @scoped
-def savings_reconcile(*, cooperative) -> list[str]:
+def savings_reconciliation(*, cooperative) -> Reconciliation:
+    """The totals per type and every difference found. Four queries whatever the data."""
     problems = []
     members_total = defaultdict(lambda: ZERO)
     stored = {}
@@ -36,17 +64,26 @@ def savings_reconcile(*, cooperative) -> list[str]:
             problems.append(f"member {key[0]} {key[1]}: balance {stored.get(key, ZERO)}, transactions sum {computed.get(key, ZERO)}")
 
     accounts = {a.purpose: a for a in Account.objects.filter(purpose__in=CONTROL_ACCOUNT_PURPOSE.values())}
-    far_future = timezone.localdate().replace(year=timezone.localdate().year + 100)
-    totals = account_totals(cooperative=cooperative, as_of=far_future, accounts=list(accounts.values()))
+    # Everything ever posted: the end of a year far ahead (a month end, so the rollup alone answers).
+    far_future = date(timezone.localdate().year + 100, 12, 31)
+    totals = account_totals(cooperative=cooperative, as_of=far_future, accounts=list(accounts.values())) if accounts else {}
+    rows = []
     for savings_type, purpose in CONTROL_ACCOUNT_PURPOSE.items():
         account = accounts.get(purpose)
-        ledger_balance = ZERO
+        ledger_balance = None
         if account is not None:
             debit, credit = totals.get(account.pk, (ZERO, ZERO))
             ledger_balance = credit - debit
-        if ledger_balance != members_total[savings_type]:
+        rows.append(TypeTotal(savings_type, SavingsType(savings_type).label, members_total[savings_type], ledger_balance, account))
+        if (ledger_balance or ZERO) != members_total[savings_type]:
             problems.append(
                 f"{savings_type}: members' balances {members_total[savings_type]} but control account "
-                f"{account.code if account else purpose} {ledger_balance}"
+                f"{account.code if account else purpose} {ledger_balance or ZERO}"
             )
-    return problems
+    return Reconciliation(rows, problems)
+
+
+@scoped
+def savings_reconcile(*, cooperative) -> list[str]:
+    """Every difference between the subsidiary ledger and the general ledger (empty: none)."""
+    return savings_reconciliation(cooperative=cooperative).problems

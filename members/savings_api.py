@@ -240,7 +240,7 @@ class MemberSavingsView(SavingsAPIView):
     )
     def get(self, request, slug, number):
         cooperative = self.cooperative
-        member = Member.objects.filter(cooperative=cooperative, number=number).first()
+        member = sel.member_with_savings(cooperative=cooperative, number=number)
         if member is None:
             raise Http404
         query = PassbookQuerySerializer(data=request.query_params)
@@ -248,9 +248,9 @@ class MemberSavingsView(SavingsAPIView):
         paginator = PassbookPagination()
         rows = paginator.paginate_queryset(
             sel.passbook(cooperative=cooperative, member=member, savings_type=query.validated_data.get("type", "")), request, view=self)
-        for row in rows:
-            row.cooperative = cooperative
-        balances = sel.member_balances(cooperative=cooperative, member=member)
+        for row in rows:  # loaded already: no query per row
+            row.cooperative, row.member = cooperative, member
+        balances = sel.balances_of(member)
         arrears = sel.member_arrears(cooperative=cooperative, member=member)
         return Response(MemberSavingsSerializer({
             "member": member,

@@ -3,36 +3,36 @@ monthly collection list and the overview. Each costs a fixed number of queries w
 number of members or transactions (DESIGN.md §7).
 
 Wajib arrears (docs/ARCHITECTURE.md, "Savings"): a member owes wajib for every month from
-their *start month* through the current month; a month counts as paid when a regular wajib
-deposit for it stands (not reversed). The start month is the later of
+their *start month* through the current month (included); a month counts as paid when a
+regular wajib deposit for it stands (not reversed). The start month is the later of
 
 * the month the member joined, and
-* the month their wajib history in the portal begins: the month of their opening balance
-  (brought from the old register; any savings type) or of their first wajib payment, whichever
-  is earlier; for a member with neither, the cooperative's first wajib month in the portal (the
-  earliest wajib payment or opening balance of anyone).
+* the month their wajib history in the portal begins:
+  - for a member with an opening balance (brought from the old register, any savings type):
+    the month of that opening balance, or of their first wajib payment if that is earlier;
+  - for anyone else: the cooperative's first wajib month in the portal, i.e. the earliest
+    month of any standing wajib payment or opening balance in the cooperative.
 
-So the months before the cooperative kept wajib in the portal (covered by the opening balances)
-are never counted, and a member who skipped the first months is behind for them. While the
-cooperative has no wajib payment and no opening balance at all, nobody is listed. Amount owed
-= months unpaid × the cooperative's current monthly wajib amount.
+So the months before the cooperative kept wajib in the portal (covered by opening balances) are
+never counted, while a member who skipped the first months is behind for them (a member's own
+first payment does not move their start later). An opening balance is not a month paid. While
+the cooperative has no wajib payment and no opening balance at all, nobody is behind. Amount
+owed = months unpaid × the cooperative's current monthly wajib amount.
 """
 
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
-from django.db.models import Count, DecimalField, Exists, F, Max, Min, OuterRef, Q, Subquery, Sum, Window
+from django.db.models import Count, DecimalField, F, Max, Min, OuterRef, Q, Subquery, Sum, Window
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
 from cooperatives.tenancy import scoped
-from ledger.models import Account
-from ledger.selectors import account_totals
 
 from . import selectors
 from .models import (
-    CONTROL_ACCOUNT_PURPOSE, Direction, Member, MemberStatus, SavingsBalance, SavingsTransaction, SavingsType,
+    Direction, Member, MemberStatus, SavingsBalance, SavingsTransaction, SavingsType,
     TransactionKind,
 )
 
@@ -50,15 +50,6 @@ def month_of(index: int) -> date:
 
 
 # --- balances and passbook ----------------------------------------------------------------------
-
-@scoped
-def member_balances(*, cooperative, member) -> dict:
-    """{type: balance} for every savings type (zero where the member has none), plus "total"."""
-    found = dict(SavingsBalance.objects.filter(cooperative=cooperative, member=member).values_list("savings_type", "balance"))
-    balances = {t: found.get(t, ZERO) for t in TYPES}
-    balances["total"] = sum(balances.values(), ZERO)
-    return balances
-
 
 def _signed():
     from django.db.models import Case, When
@@ -159,8 +150,11 @@ class Arrears:
 
 
 def _start_month(member, own_period, own_opening, cooperative_start) -> date | None:
-    own = [d.replace(day=1) for d in (own_period, own_opening) if d is not None]
-    begins = min(own) if own else cooperative_start
+    """The rule above: max(joined month, where the member's wajib history begins)."""
+    if own_opening is not None:
+        begins = min(d.replace(day=1) for d in (own_opening, own_period) if d is not None)
+    else:
+        begins = cooperative_start
     if begins is None:
         return None
     return max(member.joined_on.replace(day=1), begins)
@@ -214,27 +208,75 @@ def arrears_list(*, cooperative, today: date | None = None, order: str = "-month
     return rows
 
 
+def _first(transactions, field):
+    return Subquery(transactions.filter(**{f"{field}__isnull": False}).order_by(field).values(field)[:1])
+
+
+def _balance(savings_type):
+    from django.db.models import Value
+    from django.db.models.functions import Coalesce
+
+    return Coalesce(
+        Subquery(SavingsBalance.objects.filter(member=OuterRef("pk"), savings_type=savings_type).values("balance")[:1]),
+        Value(ZERO), output_field=MONEY,
+    )
+
+
+@scoped
+def member_with_savings(*, cooperative, number: str):
+    """The member by number with their balance per type (`balance_pokok`, …) and the facts the
+    arrears rule needs (where their wajib history and the cooperative's begin), or None. One query."""
+    own = SavingsTransaction.objects.filter(member=OuterRef("pk"))
+    everyone = SavingsTransaction.objects.filter(cooperative=cooperative)
+    member = (
+        Member.objects.filter(cooperative=cooperative, number=number)
+        .annotate(
+            **{f"balance_{t}": _balance(t) for t in TYPES},
+            own_period=_first(own.filter(STANDING_WAJIB), "period"),
+            own_opening=_first(own.filter(kind=TransactionKind.OPENING), "date"),
+            all_period=_first(everyone.filter(STANDING_WAJIB), "period"),
+            all_opening=_first(everyone.filter(kind=TransactionKind.OPENING), "date"),
+        )
+        .first()
+    )
+    if member is not None:
+        member.cooperative = cooperative  # loaded already: no query for it
+    return member
+
+
+def balances_of(member) -> dict:
+    """{type: balance, "total": …} of a member from `member_with_savings`."""
+    balances = {t: getattr(member, f"balance_{t}") for t in TYPES}
+    balances["total"] = sum(balances.values(), ZERO)
+    return balances
+
+
 @scoped
 def member_arrears(*, cooperative, member, today: date | None = None) -> Arrears:
-    """One member's wajib arrears with the unpaid months listed (oldest first). Two queries."""
+    """One member's wajib arrears with the unpaid months listed (oldest first). One query for a
+    member from `member_with_savings`, two for any other."""
     today = today or timezone.localdate()
     monthly = cooperative.simpanan_wajib_monthly_amount or ZERO
-    own = SavingsTransaction.objects.filter(cooperative=cooperative)
-    facts = own.aggregate(
-        all_period=Min("period", filter=STANDING_WAJIB),
-        all_opening=Min("date", filter=Q(kind=TransactionKind.OPENING)),
-        own_period=Min("period", filter=STANDING_WAJIB & Q(member=member)),
-        own_opening=Min("date", filter=Q(kind=TransactionKind.OPENING, member=member)),
-    )
+    transactions = SavingsTransaction.objects.filter(cooperative=cooperative)
+    if hasattr(member, "own_period"):
+        facts = {name: getattr(member, name) for name in ("own_period", "own_opening", "all_period", "all_opening")}
+    else:
+        facts = transactions.aggregate(
+            all_period=Min("period", filter=STANDING_WAJIB),
+            all_opening=Min("date", filter=Q(kind=TransactionKind.OPENING)),
+            own_period=Min("period", filter=STANDING_WAJIB & Q(member=member)),
+            own_opening=Min("date", filter=Q(kind=TransactionKind.OPENING, member=member)),
+        )
     everyone = [d.replace(day=1) for d in (facts["all_period"], facts["all_opening"]) if d is not None]
     start = _start_month(member, facts["own_period"], facts["own_opening"], min(everyone) if everyone else None)
-    paid = set(own.filter(PAID_WAJIB, member=member).values_list("period", flat=True).distinct())
+    paid = set(transactions.filter(PAID_WAJIB, member=member).order_by().values_list("period", flat=True).distinct())
+    last_paid = max(paid) if paid else None
+    if monthly <= 0 or member.status != MemberStatus.ACTIVE:
+        return Arrears(member, start, 0, 0, monthly, last_paid)
     due = _months_due(start, today)
-    if monthly <= 0:
-        return Arrears(member, start, 0, 0, ZERO, max(paid) if paid else None)
     months = [month_of(month_index(start) + i) for i in range(due)] if start else []
     unpaid = [m for m in months if m not in paid]
-    return Arrears(member, start, due, due - len(unpaid), monthly, max(paid) if paid else None, unpaid)
+    return Arrears(member, start, due, due - len(unpaid), monthly, last_paid, unpaid)
 
 
 # --- the monthly collection ---------------------------------------------------------------------
@@ -259,48 +301,3 @@ def collection_list(*, cooperative, period: date, search: str = "") -> list[Coll
         .only("number", "full_name", "joined_on", "status", "cooperative_id")
     )
     return [CollectionRow(m, m.paid_number) for m in members]
-
-
-# --- overview -----------------------------------------------------------------------------------
-
-@dataclass
-class TypeTotal:
-    savings_type: str
-    label: str
-    members_total: Decimal
-    ledger_total: Decimal | None  # None: the chart has no control account for it
-    account: Account | None
-
-    @property
-    def agrees(self) -> bool:
-        return self.ledger_total is not None and self.ledger_total == self.members_total
-
-
-@scoped
-def savings_totals(*, cooperative) -> list[TypeTotal]:
-    """Per savings type: the sum of members' balances and the control account's balance in the
-    ledger (they must be equal). Three queries."""
-    members = dict(
-        SavingsBalance.objects.filter(cooperative=cooperative).values("savings_type").annotate(total=Sum("balance"))
-        .order_by().values_list("savings_type", "total")
-    )
-    accounts = {a.purpose: a for a in Account.objects.filter(cooperative=cooperative, purpose__in=CONTROL_ACCOUNT_PURPOSE.values())}
-    today = timezone.localdate()
-    totals = account_totals(cooperative=cooperative, as_of=date(today.year + 100, 12, 31), accounts=list(accounts.values())) if accounts else {}
-    rows = []
-    for savings_type in TYPES:
-        account = accounts.get(CONTROL_ACCOUNT_PURPOSE[savings_type])
-        ledger_total = None
-        if account is not None:
-            debit, credit = totals.get(account.pk, (ZERO, ZERO))
-            ledger_total = credit - debit
-        rows.append(TypeTotal(savings_type, SavingsType(savings_type).label, members.get(savings_type) or ZERO, ledger_total, account))
-    return rows
-
-
-def member_counts_with_savings(*, cooperative) -> dict:
-    """How many active members there are and how many have any savings balance. One query."""
-    has_balance = Exists(SavingsBalance.objects.filter(member=OuterRef("pk"), balance__gt=0))
-    return Member.objects.filter(cooperative=cooperative, status=MemberStatus.ACTIVE).aggregate(
-        active=Count("pk"), saving=Count("pk", filter=Q(has_balance)),
-    )

@@ -7,6 +7,7 @@ request; htmx only makes the passbook, the deposit form's defaults and the colle
 faster. Managers and bookkeepers write; supervisors read.
 """
 
+import re
 from datetime import timedelta
 
 from django.contrib import messages
@@ -28,7 +29,7 @@ from portal.forms import apply_validation_error
 
 from . import receipts, savings, savings_selectors as sel, selectors
 from .models import Member, MemberStatus, SavingsType
-from .reconcile import savings_reconcile
+from .reconcile import savings_reconciliation
 from .savings_forms import (
     ArrearsForm, CollectionForm, CollectionMonthForm, DepositForm, ReverseForm, WithdrawForm,
 )
@@ -43,8 +44,9 @@ def _can_write(request) -> bool:
     return bool(access.roles_in(request.user, request.cooperative) & WRITERS)
 
 
-def _member(number) -> Member:
-    member = Member.objects.filter(number=number).first()
+def _member(request, number) -> Member:
+    """The member with balances and wajib facts (members.savings_selectors.member_with_savings)."""
+    member = sel.member_with_savings(cooperative=request.cooperative, number=number)
     if member is None:
         raise Http404
     return member
@@ -66,9 +68,11 @@ def _already_done(request, done):
 
 @access.cooperative_view(roles=READERS)
 def index(request, slug):
+    """Totals per type beside the ledger's control accounts with the reconciliation's verdict,
+    then a member search (when asked) or the latest transactions."""
     cooperative = request.cooperative
-    totals = sel.savings_totals(cooperative=cooperative)
-    problems = savings_reconcile(cooperative=cooperative)
+    reconciliation = savings_reconciliation(cooperative=cooperative)
+    totals = reconciliation.totals
     search = " ".join(request.GET.get("q", "").split())[:100]
     found = list(selectors.member_list(cooperative=cooperative, search=search)[:20]) if search else []
     return render(request, "members/savings/index.html", {
@@ -76,8 +80,8 @@ def index(request, slug):
         "totals": totals,
         "members_total": sum((t.members_total for t in totals), sel.ZERO),
         "ledger_total": sum((t.ledger_total or sel.ZERO for t in totals), sel.ZERO),
-        "problems": problems,
-        "recent": sel.recent_transactions(cooperative=cooperative),
+        "problems": reconciliation.problems,
+        "recent": [] if search else sel.recent_transactions(cooperative=cooperative),
         "can_write": _can_write(request),
     })
 
@@ -87,7 +91,7 @@ def index(request, slug):
 @access.cooperative_view(roles=READERS)
 def member(request, slug, number):
     cooperative = request.cooperative
-    member = _member(number)
+    member = _member(request, number)
     savings_type = request.GET.get("jenis", "")
     if savings_type not in SavingsType.values:
         savings_type = ""
@@ -98,7 +102,7 @@ def member(request, slug, number):
     }
     if request.htmx and request.htmx.target == "passbook":
         return render(request, "members/savings/member.html#passbook", context)
-    balances = sel.member_balances(cooperative=cooperative, member=member)
+    balances = sel.balances_of(member)
     context.update({
         "balances": [(t, label, balances[t]) for t, label in SavingsType.choices],
         "total": balances["total"],
@@ -118,8 +122,8 @@ def _deposit_defaults(cooperative, balances) -> dict:
 @access.cooperative_view(roles=WRITERS)
 def deposit(request, slug, number):
     cooperative = request.cooperative
-    member = _member(number)
-    balances = sel.member_balances(cooperative=cooperative, member=member)
+    member = _member(request, number)
+    balances = sel.balances_of(member)
     defaults = _deposit_defaults(cooperative, balances)
     arrears = sel.member_arrears(cooperative=cooperative, member=member)
     asked = request.GET.get("jenis") or request.GET.get("savings_type")  # a link, or the htmx swap on a type change
@@ -166,8 +170,8 @@ def deposit(request, slug, number):
 @access.cooperative_view(roles=WRITERS)
 def withdraw(request, slug, number):
     cooperative = request.cooperative
-    member = _member(number)
-    balances = sel.member_balances(cooperative=cooperative, member=member)
+    member = _member(request, number)
+    balances = sel.balances_of(member)
     posted = request.method == "POST"
     form = WithdrawForm(request.POST if posted else None, initial={"date": timezone.localdate(), "via": "cash", "form_key": _form_key()})
     if posted and form.is_valid():
@@ -265,6 +269,17 @@ def _month(text, default):
         return default
 
 
+def _sent_before(request) -> str | None:
+    """The result URL of this form's key if it was already sent (see ledger.views._once)."""
+    from portal.models import IdempotencyKey
+
+    key = request.POST.get("form_key", "")
+    if not re.fullmatch(r"[0-9a-f]{32}", key):
+        return None
+    record = IdempotencyKey.objects.filter(user=request.user, key=f"page:{key}").first()
+    return (record.response_body or "") if record is not None else None
+
+
 def _collection_date(period):
     """Today, or the last day of the month collected when that month is already over."""
     today = timezone.localdate()
@@ -306,6 +321,9 @@ def wajib_collect(request, slug):
     if not posted:
         form = CollectionForm(initial=initial, numbers=numbers)
     elif action == "record":
+        earlier = _sent_before(request)
+        if earlier is not None:  # a double tap: the members are paid now, so the form would refuse them
+            return _already_done(request, AlreadyDone(earlier))
         data = request.POST.copy()
         data["period"] = f"{period.year:04d}-{period.month:02d}"
         form = CollectionForm(data, numbers=numbers)
