@@ -88,7 +88,7 @@ def test_member_pages_add_and_edit(client, cooperative, make_user):
     url = f"/c/{cooperative.slug}/anggota/baru/"
     bad = client.post(url, {"full_name": "Budi", "gender": "L", "joined_on": "2024-01-05", "nik_ktp": "123", "phone": ""})
     assert bad.status_code == 200 and "errorlist" in bad.content.decode()
-    ok = client.post(url, {"full_name": "Budi", "gender": "L", "joined_on": "2024-01-05", "nik_ktp": "", "phone": "081299998888"})
+    ok = client.post(url, {"full_name": "Budi", "gender": "L", "joined_on": "2024-01-05", "nik_ktp": "", "phone": "081299998888", "consent": "on"})
     assert ok.status_code == 302
     with scope(cooperative=cooperative):
         member = Member.objects.get(full_name="Budi")
