@@ -12,6 +12,7 @@ savings_deposit), re-checking the file against the register as it is at that mom
 import re
 import uuid
 from dataclasses import dataclass, field
+from datetime import timedelta
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
@@ -641,10 +642,32 @@ def _upload_path(cooperative, token: str) -> str:
     return f"{UPLOAD_DIR}/{cooperative.pk}/{token}.upload"
 
 
+UPLOAD_KEPT_FOR = timedelta(days=1)
+
+
 def upload_keep(cooperative, content: bytes) -> str:
+    """Keep a checked upload until it is confirmed; uploads never confirmed are removed a day
+    later (here, when the cooperative's next upload is kept)."""
+    _prune_uploads(cooperative)
     token = uuid.uuid4().hex
     default_storage.save(_upload_path(cooperative, token), ContentFile(content))
     return token
+
+
+def _prune_uploads(cooperative):
+    folder = f"{UPLOAD_DIR}/{cooperative.pk}"
+    try:
+        _dirs, files = default_storage.listdir(folder)
+    except (FileNotFoundError, NotImplementedError, OSError):
+        return
+    cutoff = timezone.now() - UPLOAD_KEPT_FOR
+    for name in files:
+        path = f"{folder}/{name}"
+        try:
+            if default_storage.get_modified_time(path) < cutoff:
+                default_storage.delete(path)
+        except (FileNotFoundError, NotImplementedError, OSError):
+            continue
 
 
 def upload_read(cooperative, token: str) -> bytes | None:

@@ -443,3 +443,22 @@ def test_exported_register_imports_back_unchanged(as_manager, ksp, manager):
         exported = as_manager.get(reverse("members:export", kwargs={"slug": ksp.slug}), {"format": fmt}).content
         preview = preview_of(ksp, exported)
         assert preview.errors == [] and preview.unchanged_count == 2, (fmt, preview.errors, [r.fields for r in preview.rows])
+
+
+def test_uploads_never_confirmed_are_removed_a_day_later(ksp, settings, tmp_path):
+    import os
+    import time
+
+    settings.STORAGES = {**settings.STORAGES, "default": {"BACKEND": "django.core.files.storage.FileSystemStorage",
+                                                          "OPTIONS": {"location": str(tmp_path)}}}
+    from django.core.files.storage import default_storage
+
+    old = imports.upload_keep(ksp, b"Nama\nSiti\n")
+    old_path = default_storage.path(imports._upload_path(ksp, old))
+    stale = time.time() - 2 * 24 * 3600
+    os.utime(old_path, (stale, stale))
+    new = imports.upload_keep(ksp, b"Nama\nBudi\n")
+    assert imports.upload_read(ksp, old) is None and imports.upload_read(ksp, new) == b"Nama\nBudi\n"
+    assert imports.upload_read(ksp, "../../etc/passwd") is None
+    imports.upload_discard(ksp, new)
+    assert imports.upload_read(ksp, new) is None
