@@ -20,7 +20,7 @@ def _percent(value) -> str:
 
 
 def allocation_lines(distribution) -> list[tuple[str, str, object]]:
-    """(label, percent, amount) of the allocation, as the preview and the workbook show it."""
+    """(label, percent, amount) of the allocation, as the preview, the workbook and the API show it."""
     total = distribution.shu_total
     rows = [
         (_("Reserve (cadangan)"), distribution.reserve_percent),
@@ -31,7 +31,7 @@ def allocation_lines(distribution) -> list[tuple[str, str, object]]:
         (_("Dana pendidikan"), distribution.pendidikan_percent),
         (_("Dana sosial"), distribution.sosial_percent),
     ]
-    return [(label, _percent(percent), total * percent / 100) for label, percent in rows]
+    return [(label, percent, total * percent / 100) for label, percent in rows]
 
 
 def preview_report(distribution, shares, totals) -> Report:
@@ -49,7 +49,7 @@ def preview_report(distribution, shares, totals) -> Report:
             "year": distribution.book_year, "shu": format_rupiah(distribution.shu_total),
             "basis": SavingsBasis(distribution.savings_basis).label},
     ]
-    notes += [f"{label}: {percent} = {format_rupiah(amount)}" for label, percent, amount in allocation_lines(distribution)]
+    notes += [f"{label}: {_percent(percent)} = {format_rupiah(amount)}" for label, percent, amount in allocation_lines(distribution)]
     notes.append(_("Each share is rounded down to whole Rupiah; the rounding remainder of %(remainder)s goes to the reserve.") % {
         "remainder": format_rupiah(distribution.remainder)})
     return Report(

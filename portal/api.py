@@ -1,11 +1,13 @@
 """API plumbing shared by every app: the tenant permission class and the error format."""
 
+from django.core.exceptions import NON_FIELD_ERRORS
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from django.utils.translation import gettext as _
 
 from rest_framework import exceptions, permissions
+from rest_framework.settings import api_settings
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from cooperatives import access
@@ -29,11 +31,16 @@ class CooperativeRolePermission(permissions.BasePermission):
         return bool(roles & allowed)
 
 
+# Django names errors of no single field "__all__"; the API calls them "non_field_errors".
+NON_FIELD_KEYS = {NON_FIELD_ERRORS: api_settings.NON_FIELD_ERRORS_KEY}
+
+
 def exception_handler(exc, context):
     """DRF's handler, plus Django's ValidationError as a field-by-field 400 (never a 500)."""
     if isinstance(exc, DjangoValidationError):
         if hasattr(exc, "error_dict"):
-            detail = {field: [str(m) for e in errors for m in e.messages] for field, errors in exc.error_dict.items()}
+            detail = {NON_FIELD_KEYS.get(field, field): [str(m) for e in errors for m in e.messages]
+                      for field, errors in exc.error_dict.items()}
         else:
             detail = {"non_field_errors": exc.messages}
         exc = exceptions.ValidationError(detail)

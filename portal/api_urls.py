@@ -13,6 +13,7 @@ tenant_patterns = [
     path("ledger/", include("ledger.api_urls")),
     path("members/", include("members.api_urls")),
     path("savings/", include("members.savings_api_urls")),
+    path("meetings/", include("meetings.api_urls")),
 ]
 
 urlpatterns = [

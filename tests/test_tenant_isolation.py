@@ -128,6 +128,26 @@ SAMPLES = {
     "ledger_reports:income_statement": Sample(),
     # API
     "api:cooperative": Sample(),
+    # meetings API
+    "api:meetings_api:meetings": Sample(),
+    "api:meetings_api:meeting": Sample(lambda ctx: ctx.api_meeting("draft")),
+    "api:meetings_api:meeting_invite": Sample(lambda ctx: ctx.api_meeting("draft"), "post", 200, data={"confirm_late": True}),
+    "api:meetings_api:meeting_held": Sample(lambda ctx: ctx.api_meeting("invited"), "post", 200, data={}),
+    "api:meetings_api:meeting_publish": Sample(lambda ctx: ctx.api_meeting("held"), "post", 200, data={}),
+    "api:meetings_api:meeting_report": Sample(lambda ctx: ctx.api_meeting("minutes_published"), "post", 201, data={
+        "total_assets": "1000", "own_capital": "600", "outside_capital": "400", "business_volume": "900", "shu": "50"}),
+    "api:meetings_api:attendance": Sample(lambda ctx: ctx.api_meeting("held")),
+    "api:meetings_api:documents": Sample(lambda ctx: ctx.api_meeting("held")),
+    "api:meetings_api:document_download": Sample(lambda ctx: ctx.api_meeting_document()),
+    "api:meetings_api:shu": Sample(lambda ctx: ctx.shu_year("draft")),
+    "api:meetings_api:shu_shares": Sample(lambda ctx: ctx.shu_year("draft")),
+    "api:meetings_api:shu_volumes": Sample(lambda ctx: ctx.shu_year("closed")),
+    "api:meetings_api:shu_prepare": Sample(lambda ctx: ctx.shu_year("closed"), "post", 200, data={}),
+    "api:meetings_api:shu_approve": Sample(lambda ctx: ctx.shu_year("draft"), "post", 200, data={}),
+    "api:meetings_api:shu_post": Sample(lambda ctx: ctx.shu_year("approved"), "post", 200, data={"date": "2025-03-20"},
+                                        headers=ledger_api.IDEMPOTENCY),
+    "api:meetings_api:shu_credit": Sample(lambda ctx: ctx.shu_year("posted"), "post", 200, data={"date": "2025-03-21"},
+                                          headers=ledger_api.IDEMPOTENCY),
     # ledger API
     # members API
     "api:members_api:list": Sample(),
@@ -278,6 +298,36 @@ class Context:
                  "posted": shu_samples.posted}[state]
         build(self.cooperative)
         return {"year": shu_samples.YEAR}
+
+    # meetings API: a RAT of last book year in `status` (draft and invited ones dated so the
+    # next step succeeds), and a document of one
+    def api_meeting(self, status):
+        import datetime
+
+        from django.utils import timezone
+
+        from tests.factories import MeetingFactory
+
+        today = timezone.localdate()
+        day = {"draft": today + datetime.timedelta(days=30), "invited": today - datetime.timedelta(days=1)}.get(status, today - datetime.timedelta(days=2))
+        meeting = MeetingFactory(cooperative=self.cooperative, book_year=today.year - 1, status=status, date=day,
+                                 held_on=None if status in ("draft", "invited") else day, chair_name="Ketua", secretary_name="Sekretaris")
+        return {"pk": meeting.pk}
+
+    def api_meeting_document(self):
+        from django.core.files.uploadedfile import SimpleUploadedFile
+        from django_scopes import scope
+
+        from meetings import documents
+        from meetings.models import Meeting
+        from tests.meetings.test_api import pdf_bytes
+
+        kwargs = self.api_meeting("held")
+        with scope(cooperative=self.cooperative):
+            meeting = Meeting.objects.get(pk=kwargs["pk"])
+        document = documents.document_upload(actor=None, meeting=meeting, kind="accountability",
+                                             file=SimpleUploadedFile("lpj.pdf", pdf_bytes()))
+        return {"pk": meeting.pk, "doc_id": document.pk}
 
 
 def allowed_roles(url):

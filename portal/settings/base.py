@@ -194,6 +194,13 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # choice sets whose field names ("kind", "mode", "status") other APIs use for other choices
+    "ENUM_NAME_OVERRIDES": {
+        "MeetingKindEnum": "meetings.models.MeetingKind", "MeetingModeEnum": "meetings.models.MeetingMode",
+        "MeetingStatusEnum": "meetings.models.MeetingStatus", "AttendanceModeEnum": "meetings.models.AttendanceMode",
+        "DocumentKindEnum": "meetings.models.DocumentKind", "ShuStatusEnum": "meetings.models.ShuStatus",
+        "AgendaItemKindEnum": "meetings.models.AgendaItemKind",
+    },
 }
 
 # --- caches -------------------------------------------------------------------
