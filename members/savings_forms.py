@@ -7,10 +7,10 @@ from decimal import Decimal
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from ledger.imports import AmountError, parse_amount
+from portal.formatting import format_rupiah
 
 from .models import SavingsType
 from .savings import MAX_AMOUNT
@@ -46,6 +46,12 @@ class RupiahField(forms.Field):
         if amount > MAX_AMOUNT:
             raise ValidationError(_("The amount is too large."), code="max")
         return amount
+
+    def prepare_value(self, value):
+        """A default shown the way people write it: 25.000 (1.250.000,50 with cents)."""
+        if isinstance(value, Decimal):
+            return format_rupiah(value).removeprefix("Rp ")
+        return value
 
 
 class MonthField(forms.Field):
@@ -171,11 +177,3 @@ class ArrearsForm(forms.Form):
 
     def min_months(self) -> int:
         return (self.cleaned_data.get("minimal") if self.is_valid() else 1) or 1
-
-
-def today():
-    return timezone.localdate()
-
-
-def zero_safe(value) -> Decimal:
-    return value if isinstance(value, Decimal) else Decimal("0")
