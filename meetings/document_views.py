@@ -77,9 +77,10 @@ class _UploadLimit(FileUploadHandler):
         return None
 
 
-def _limit_uploads(request):
-    # Only possible before the body is read: these views are CSRF-exempt on the outside and
-    # check CSRF themselves (csrf_protect) once the limit is in place.
+def limit_uploads(request):
+    """Put the size limit first among the request's upload handlers. Only possible before the
+    body is read: the upload views are CSRF-exempt on the outside and check CSRF themselves
+    (csrf_protect) once the limit is in place. The services check the size again anyway."""
     if request.method == "POST" and not hasattr(request, "_files"):
         request.upload_handlers.insert(0, _UploadLimit(request, documents.max_bytes()))
 
@@ -161,7 +162,7 @@ def document_list(request, slug, meeting_id):
 @access.cooperative_view(roles=MANAGERS)
 @csrf_exempt
 def document_upload(request, slug, meeting_id):
-    _limit_uploads(request)
+    limit_uploads(request)
     return _document_upload(request, meeting_id)
 
 
@@ -196,7 +197,7 @@ def document_download(request, slug, meeting_id, document_id):
 @access.cooperative_view(roles=MANAGERS)
 @csrf_exempt
 def document_supersede(request, slug, meeting_id, document_id):
-    _limit_uploads(request)
+    limit_uploads(request)
     return _document_supersede(request, meeting_id, document_id)
 
 
