@@ -79,6 +79,12 @@ SAMPLES = {
     "shu:approve": Sample(lambda ctx: ctx.shu_year("draft")),
     "shu:post": Sample(lambda ctx: ctx.shu_year("approved")),
     "shu:credit": Sample(lambda ctx: ctx.shu_year("posted")),
+    # meetings documents
+    "meeting_documents:list": Sample(lambda ctx: ctx.meeting_document_kwargs()),
+    "meeting_documents:upload": Sample(lambda ctx: ctx.meeting_document_kwargs(), "post"),  # no file: the form again
+    "meeting_documents:download": Sample(lambda ctx: ctx.meeting_document_kwargs(document=True)),
+    "meeting_documents:supersede": Sample(lambda ctx: ctx.meeting_document_kwargs(document=True)),
+    "meeting_documents:delete": Sample(lambda ctx: ctx.meeting_document_kwargs(document=True), "post", 302),
     # meetings pages
     "meetings:list": Sample(),
     "meetings:add": Sample(),
@@ -211,6 +217,24 @@ class Context:
         from members.invitations import invitation_create
 
         return invitation_create(actor=None, member=MemberFactory(cooperative=self.cooperative)).invitation
+
+    def meeting_document_kwargs(self, document=False):
+        """A special meeting with published minutes (members see its documents) and, when
+        asked, a fresh PNG on it (meetings: documents)."""
+        import io
+
+        from PIL import Image
+
+        from meetings.documents import document_upload
+        from tests.factories import MeetingFactory
+
+        meeting = MeetingFactory(cooperative=self.cooperative, kind="ra_khusus", status="minutes_published")
+        kwargs = {"meeting_id": meeting.pk}
+        if document:
+            image = io.BytesIO()
+            Image.new("RGB", (4, 4), (11, 107, 58)).save(image, "PNG")
+            kwargs["document_id"] = document_upload(actor=None, meeting=meeting, kind="photo", file=image.getvalue(), original_name="foto.png").pk
+        return kwargs
 
     def meeting_page(self, status="invited", **options):
         """URL kwargs of a meeting today in `status` (meetings pages; tests/meetings/page_samples.py)."""
