@@ -8,14 +8,14 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import ROUND_DOWN, Decimal
 
-from django.db.models import OuterRef, Subquery, Sum
+from django.db.models import Count, OuterRef, Q, Subquery, Sum
 from django.utils import timezone
 
 from cooperatives.book_years import book_year_end, last_closed_book_year
 from cooperatives.tenancy import scoped
 
 from .models import (
-    STATUS_ORDER, Attendance, Meeting, MeetingKind, MeetingStatus, ShuDistribution, ShuMemberShare,
+    STATUS_ORDER, Attendance, AttendanceMode, Meeting, MeetingKind, MeetingStatus, ShuDistribution, ShuMemberShare,
 )
 from .selectors import quorum_status, rat_days_remaining
 
@@ -85,10 +85,37 @@ class QuorumPanel:
         return max(self.quorum.needed - self.quorum.present, 0)
 
 
+ATTENDANCE_COUNTS = {
+    "count_present": Count("attendances", distinct=True),
+    "count_in_person": Count("attendances", filter=Q(attendances__mode=AttendanceMode.IN_PERSON), distinct=True),
+    "count_online": Count("attendances", filter=Q(attendances__mode=AttendanceMode.ONLINE), distinct=True),
+    "count_delegate": Count("attendances", filter=Q(attendances__mode=AttendanceMode.DELEGATE), distinct=True),
+}
+
+
+@scoped
+def meeting_with_counts(*, cooperative, pk):
+    """A meeting with its attendance counted in the same query (pages that only read), or None."""
+    return Meeting.objects.filter(cooperative=cooperative, pk=pk).annotate(**ATTENDANCE_COUNTS).first()
+
+
+def quorum_of(meeting):
+    """The quorum from the counts `meeting_with_counts` read, without another query once the
+    register count is frozen (the meeting was held); else `quorum_status`."""
+    from .selectors import Quorum, quorum_needed
+
+    if not hasattr(meeting, "count_present") or meeting.members_on_register is None:
+        return quorum_status(meeting)
+    fraction = meeting.quorum_fraction if meeting.quorum_fraction is not None else meeting.cooperative.quorum_fraction
+    registered = meeting.members_on_register
+    return Quorum(registered, meeting.count_present, meeting.count_in_person, meeting.count_online, meeting.count_delegate,
+                  fraction, meeting.quorum_more_than, quorum_needed(registered, fraction, meeting.quorum_more_than))
+
+
 def quorum_panel(meeting) -> QuorumPanel:
     """The live panel: the register count on the meeting date, those present by mode, the rule,
     how many are needed and whether that is met. Two queries (one once the meeting is held)."""
-    quorum = quorum_status(meeting)
+    quorum = quorum_of(meeting)
     return QuorumPanel(quorum, quorum_rule_text(quorum))
 
 
@@ -188,6 +215,12 @@ class ShuLine:
     percent: Decimal
     amount: Decimal
 
+    @property
+    def percent_shown(self):
+        """40 rather than 40.00, 2.5 rather than 2.50 (localised by the template)."""
+        value = self.percent
+        return int(value) if value == value.to_integral_value() else value.normalize()
+
 
 @dataclass
 class ShuAllocation:
@@ -208,8 +241,14 @@ def shu_allocation(distribution) -> ShuAllocation:
     sums = ShuMemberShare.objects.filter(cooperative=distribution.cooperative, distribution=distribution).aggregate(
         jasa_modal=Sum("jasa_modal"), jasa_usaha=Sum("jasa_usaha"))
 
+    from django.utils.translation import gettext as _
+
+    labels = {"reserve_percent": _("Reserve (cadangan)"), "jasa_modal_percent": _("Members: jasa modal"),
+              "jasa_usaha_percent": _("Members: jasa usaha"), "pengurus_percent": _("Dana pengurus"),
+              "karyawan_percent": _("Dana karyawan"), "pendidikan_percent": _("Dana pendidikan"), "sosial_percent": _("Dana sosial")}
+
     def label(name):
-        return str(ShuDistribution._meta.get_field(name).verbose_name)
+        return str(labels[name])
 
     def fund(name):
         return (total * getattr(distribution, name) / HUNDRED).quantize(Decimal("1"), rounding=ROUND_DOWN)
@@ -286,10 +325,9 @@ class ReportFigures:
 def report_figures(*, cooperative, book_year: int) -> ReportFigures:
     """The statement figures for the report, from the books at the book-year end: total assets,
     own capital (equity, the year's SHU included), outside capital (liabilities), business
-    volume (the year's income) and the year's SHU."""
+    volume (the year's income) and the year's SHU — `shu_services.year_shu`, which is this same
+    income statement's SHU, taken from it rather than computed twice. Five queries."""
     from ledger.selectors import balance_sheet, income_statement
-
-    from .shu_services import year_shu
 
     end = book_year_end(book_year, cooperative.book_year_end_month)
     start = book_year_end(book_year - 1, cooperative.book_year_end_month) + timedelta(days=1)
@@ -298,5 +336,5 @@ def report_figures(*, cooperative, book_year: int) -> ReportFigures:
     return ReportFigures(
         as_of=end, total_assets=sheet.assets.total, own_capital=sheet.equity.total + sheet.current_shu,
         outside_capital=sheet.liabilities.total, business_volume=statement.total_income,
-        shu=year_shu(cooperative=cooperative, book_year=book_year),
+        shu=statement.shu,
     )

@@ -580,7 +580,10 @@ def publish(request, slug, pk):
 
 @access.cooperative_view(roles=MANAGER)
 def report(request, slug, pk):
-    meeting = _meeting(request, pk)
+    meeting = page_selectors.meeting_with_counts(cooperative=request.cooperative, pk=pk)
+    if meeting is None:
+        raise Http404
+    meeting.cooperative = request.cooperative
     submitted = meeting.reports.first() if meeting.status == MeetingStatus.REPORTED else None
     ready = meeting.kind == MeetingKind.RAT and meeting.status == MeetingStatus.MINUTES_PUBLISHED
     form = None

@@ -86,7 +86,7 @@ def test_minutes_record_every_field_of_the_berita_acara(held_rat):
         "Hj. Siti Aminah", "Rudi Hartono", "Andi Wijaya, Rina Kusuma", "Dinas Koperasi Kota Sukabumi",
         "LPJ pengurus diterima.", "Consensus (mufakat)", "2 for, 1 against, 0 abstaining", "Pembagian SHU disetujui.",
         "No decision recorded.", "Budi Santoso", "(00001)",
-        "Distribution of the SHU of book year", "Rp 2.000.000", "Rp 399.999", "Rp 600.000", "Rp 50.000", "Rp 800.001",
+        "Distribution of the SHU of book year", "Rp 2.000.000", "Rp 399.999", "Rp 600.000", "Rp 50.000", "Rp 800.001", "Reserve (cadangan)", "Dana sosial", ">2.5<",
         "remainder of Rp 1 goes to the reserve",
         "Officers elected", "Rapat dibuka pukul 09.00.",
         "Attendance list (daftar hadir)",  # attachments

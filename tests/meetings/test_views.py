@@ -460,3 +460,31 @@ def test_list_and_detail_budgets(client, coop, manager, make_user, rows):
     assert count_queries(client, url(coop, "list")) <= MEMBER_BUDGET
     assert count_queries(client, url(coop, "detail", pk=meeting.pk)) <= MEMBER_BUDGET
     assert count_queries(client, url(coop, "check_in", pk=meeting.pk)) <= MEMBER_BUDGET
+
+
+def test_report_page_budget_and_figures_from_the_books(client, coop, manager, members):
+    from meetings import page_selectors
+    from meetings.shu_services import year_shu
+
+    ledger.entry_post(actor=manager, cooperative=coop, date=D(YEAR, 3, 1), description="Modal",
+                      lines=[{"account": "1-101", "debit": "5000000"}, {"account": "3-103", "credit": "5000000"}])
+    ledger.entry_post(actor=manager, cooperative=coop, date=D(YEAR, 6, 1), description="Jasa pinjaman",
+                      lines=[{"account": "1-101", "debit": "3000000"}, {"account": "4-101", "credit": "3000000"}])
+    ledger.entry_post(actor=manager, cooperative=coop, date=D(YEAR, 7, 15), description="Gaji",
+                      lines=[{"account": "5-102", "debit": "1000000"}, {"account": "1-101", "credit": "1000000"}])
+    figures = page_selectors.report_figures(cooperative=coop, book_year=YEAR)
+    assert figures.shu == year_shu(cooperative=coop, book_year=YEAR) == Decimal("2000000")
+    assert (figures.total_assets, figures.own_capital, figures.outside_capital, figures.business_volume) == (
+        Decimal("7000000"), Decimal("7000000"), Decimal("0"), Decimal("3000000"))
+    meeting = invited(coop, manager)
+    services.attendance_mark(actor=manager, meeting=meeting, member=members[0])
+    services.meeting_mark_held(actor=manager, meeting=meeting)
+    services.minutes_save(actor=manager, meeting=meeting, chair_name="A", secretary_name="B")
+    services.minutes_publish(actor=manager, meeting=meeting)
+    client.force_login(manager)
+    assert count_queries(client, url(coop, "report", pk=meeting.pk)) <= STAFF_BUDGET
+    html = page(client.get(url(coop, "report", pk=meeting.pk), **EN))
+    assert 'value="7.000.000"' in html and "not met" in html
+    html = page(client.post(url(coop, "report", pk=meeting.pk), {"total_assets": "-5", "own_capital": "x", "outside_capital": "0",
+                                                                 "business_volume": "3.000.000", "shu": "-250.000"}, **EN))
+    assert "negative amount" in html and "not a number" in html and reload(meeting).status == "minutes_published"
