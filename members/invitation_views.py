@@ -10,7 +10,7 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth import login
 from django.core.cache import cache
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
@@ -70,7 +70,14 @@ def invitation_revoke(request, slug, pk):
 # --- the invited person's side -------------------------------------------------------------------
 
 def _client_key(request):
-    return "invitation-miss:" + (request.META.get("REMOTE_ADDR") or "unknown")
+    """Per client address as allauth's login rate limits see it (its trusted-proxy settings)."""
+    from allauth.account.adapter import get_adapter
+
+    try:
+        address = get_adapter(request).get_client_ip(request)
+    except PermissionDenied:
+        address = "unknown"
+    return "invitation-miss:" + address
 
 
 def _blocked(request) -> bool:
