@@ -46,6 +46,7 @@ from ledger.models import Account, EntryKind, JournalType
 from meetings.models import Meeting, MeetingKind
 from members.models import Direction, SavingsBalance, SavingsTransaction, SavingsType, TransactionKind
 
+from . import people
 from .context import SeedContext
 from .cooperatives import INACTIVE
 
@@ -59,6 +60,11 @@ POKOK, WAJIB, SUKARELA = SavingsType.POKOK.value, SavingsType.WAJIB.value, Savin
 CONTROL = {POKOK: "3-101", WAJIB: "3-102", SUKARELA: "2-101"}
 DEPOSIT, WITHDRAWAL = Direction.DEPOSIT.value, Direction.WITHDRAWAL.value
 WAJIB_MONTHS_CAP = 120  # accumulated wajib at the opening: at most ten years of it
+COLLECTION_DAY = 5  # the monthly wajib collection (the members' meeting)
+# Members in wajib arrears: the 3rd, 13th, 23rd… line of each register (numbers ending in 3) paid
+# no wajib for the last 1 + (n // 10) % 6 months (the 3rd: one month, the 13th: two, …, the 53rd:
+# six, the 63rd: one again). Never the demo member's own line.
+ARREARS_EVERY, ARREARS_AT = 10, 3
 
 
 def rupiah(amount, unit=1000) -> int:
@@ -72,6 +78,20 @@ def month_day(year, month, day) -> date:
 
 def months_between(earlier: date, later: date) -> int:
     return max(0, (later.year - earlier.year) * 12 + later.month - earlier.month)
+
+
+def month_index(day: date) -> int:
+    return day.year * 12 + day.month - 1
+
+
+def arrears_plan(register, today) -> dict:
+    """{member pk: the first month (month_index) whose wajib they have not paid} for the members
+    in arrears; `register` in numbering order."""
+    behind = {}
+    for sequence, member in enumerate(register, start=1):
+        if sequence % ARREARS_EVERY == ARREARS_AT and member.phone not in people.RESERVED_PHONES:
+            behind[member.pk] = month_index(today) - (1 + (sequence // ARREARS_EVERY) % 6) + 1
+    return behind
 
 
 class Books:
@@ -122,8 +142,8 @@ class Books:
             if not amount:
                 continue
             per_type[savings_type] += amount
-            self.savings[(member.pk, savings_type)] += amount
-            assert self.savings[(member.pk, savings_type)] >= 0, (description, member.number)
+            self.savings[(member.id, savings_type)] += amount
+            assert self.savings[(member.id, savings_type)] >= 0, (description, member.number)
             self.savings_log.append((entry, member, savings_type, DEPOSIT if amount > 0 else WITHDRAWAL, kind, abs(amount), day, period, text))
         for savings_type, code in CONTROL.items():
             assert per_type[savings_type] == sum(c - d for account, d, c in self.code_lines[id(entry)] if account == code), description
@@ -261,34 +281,47 @@ def _month(books, sim, year, month, members, state):
     active = members_on(day(5))
     n = max(len(active), 1)
 
-    # members joining (simpanan pokok) and leaving (every savings balance refunded)
+    # the monthly wajib collection: one combined entry, one transaction per member (as
+    # members.savings.wajib_collect); the current month's on today if that is before the 5th
+    collected_on = min(day(COLLECTION_DAY), books.today)
+    paying = lambda m: state["behind"].get(m.pk, month_index(first) + 1) > month_index(first)  # noqa: E731
+    payers = [m for m in members_on(collected_on) if paying(m)]
+    if payers:
+        total = len(payers) * sim.wajib
+        books.post_savings(collected_on, f"Setoran simpanan wajib {label} ({len(payers)} anggota)",
+                           [(CASH, total, 0), (CONTROL[WAJIB], 0, total)],
+                           [(m, WAJIB, sim.wajib, regular, f"Simpanan wajib {label}", first) for m in payers])
+    # members joining: simpanan pokok, and the month's wajib when they join after the collection
+    # (as do founders when the books open after it)
     for m in members:
-        if first <= m.joined_on <= last and m.joined_on > state["start"]:
-            books.post_savings(m.joined_on, f"Simpanan pokok anggota baru {m.full_name} ({m.number})",
+        if not first <= max(m.joined_on, state["start"]) <= last:
+            continue
+        joined = max(m.joined_on, state["start"])
+        if m.joined_on > state["start"]:
+            books.post_savings(joined, f"Simpanan pokok anggota baru {m.full_name} ({m.number})",
                                [(CASH, sim.pokok, 0), (CONTROL[POKOK], 0, sim.pokok)],
                                [(m, POKOK, sim.pokok, regular, "Simpanan pokok", None)])
-    if active:
-        total = len(active) * sim.wajib
-        books.post_savings(day(5), f"Setoran simpanan wajib {label} ({len(active)} anggota)",
-                           [(CASH, total, 0), (CONTROL[WAJIB], 0, total)],
-                           [(m, WAJIB, sim.wajib, regular, f"Simpanan wajib {label}", first) for m in active])
+        if joined > collected_on and paying(m) and (m.left_on is None or m.left_on > joined):
+            books.post_savings(joined, f"Simpanan wajib {label} {m.full_name} ({m.number})",
+                               [(CASH, sim.wajib, 0), (CONTROL[WAJIB], 0, sim.wajib)],
+                               [(m, WAJIB, sim.wajib, regular, f"Simpanan wajib {label}", first)])
 
     # simpanan sukarela: some members pay in, a few take out
     savers = members_on(day(12))
     if savers:
         payers = rng.sample(savers, max(1, round(len(savers) * r(0.15, 0.35))))
         movements = [
-            (m, SUKARELA, rupiah(books.savings[(m.pk, SUKARELA)] * r(0.02, 0.08) + r(5_000, 60_000)), regular,
+            (m, SUKARELA, rupiah(books.savings[(m.id, SUKARELA)] * r(0.02, 0.08) + r(5_000, 60_000)), regular,
              "Setoran simpanan sukarela", None)
             for m in sorted(payers, key=lambda m: m.number)
         ]
         total = sum(a for _m, _t, a, *_ in movements)
         books.post_savings(day(12), f"Setoran simpanan sukarela {label} ({len(movements)} anggota)",
                            [(CASH, total, 0), (CONTROL[SUKARELA], 0, total)], movements)
-    takers = [m for m in members_on(day(22)) if books.savings[(m.pk, SUKARELA)] >= 10_000]
+    takers = [m for m in members_on(day(22)) if books.savings[(m.id, SUKARELA)] >= 10_000]
     if takers and rng.random() < 0.6:
         takers = rng.sample(takers, max(1, round(len(takers) * r(0.1, 0.3))))
-        movements = [(m, SUKARELA, -rupiah(books.savings[(m.pk, SUKARELA)] * r(0.1, 0.5)), regular, "Penarikan simpanan sukarela", None)
+        movements = [(m, SUKARELA, -rupiah(books.savings[(m.id, SUKARELA)] * r(0.1, 0.5)), regular, "Penarikan simpanan sukarela", None)
                      for m in sorted(takers, key=lambda m: m.number)]
         total = -sum(a for _m, _t, a, *_ in movements)
         if total and books.ensure(day(22), CASH, total) == total:
@@ -316,7 +349,7 @@ def _month(books, sim, year, month, members, state):
             target = rupiah(books.balance["1-103"] * sim.non_member_share)
             extra = books.ensure(day(16), BANK, max(target - books.balance["1-104"], 0))
             books.post(day(16), f"Pencairan pinjaman non-anggota {label}", [("1-104", extra, 0), (BANK, 0, extra)])
-        movements = [(m, SUKARELA, rupiah(books.savings[(m.pk, SUKARELA)] * 0.0025, 100), regular, f"Jasa simpanan sukarela {label}", None)
+        movements = [(m, SUKARELA, rupiah(books.savings[(m.id, SUKARELA)] * 0.0025, 100), regular, f"Jasa simpanan sukarela {label}", None)
                      for m in members_on(day(28))]
         interest_total = sum(a for _m, _t, a, *_ in movements)
         books.post_savings(day(28), f"Jasa simpanan sukarela {label}", [("5-101", interest_total, 0), (CONTROL[SUKARELA], 0, interest_total)],
@@ -384,7 +417,7 @@ def _leavers(books, members, first, last):
     other savings events: those already leave out members who have left by their date."""
     for m in members:
         if m.left_on and first <= m.left_on <= last and m.left_on <= books.today:
-            owed = {t: books.savings[(m.pk, t)] for t in CONTROL if books.savings[(m.pk, t)] > 0}
+            owed = {t: books.savings[(m.id, t)] for t in CONTROL if books.savings[(m.id, t)] > 0}
             refund = sum(owed.values())
             if refund:
                 books.ensure(m.left_on, CASH, refund)
@@ -449,7 +482,7 @@ def build_books(ctx: SeedContext, item, accounts, kinds, rat_held) -> Books:
     at_start = [m for m in members if m.joined_on <= start and (m.left_on is None or m.left_on > start)]
     _opening(books, sim, start, at_start)
     in_period = at_start + [m for m in members if m.joined_on > start]
-    state = {"start": start, "turnover": 0}
+    state = {"start": start, "turnover": 0, "behind": arrears_plan(item.members, ctx.today)}
     rats = sorted((held_on, book_year) for book_year, held_on in rat_held.items() if start < held_on <= ctx.today)
     payouts = []
     year, month = start.year, start.month
@@ -516,11 +549,11 @@ def write_savings(built) -> int:
         log = books.savings_log
         for i in sorted(range(len(log)), key=lambda i: (log[i][6], i)):
             entry, member, savings_type, direction, kind, amount, day, period, text = log[i]
-            key = (member.pk, savings_type)
+            key = (member.id, savings_type)  # .id: .pk is a property, slow in loops
             sequence[day.year] += 1
             running[key] += amount if direction == DEPOSIT else -amount
             assert running[key] >= 0, (member.number, savings_type, day)
-            transactions.append((coop, f"SMP-{day.year}-{sequence[day.year]:06d}", member.pk, savings_type, direction, kind,
+            transactions.append((coop, f"SMP-{day.year}-{sequence[day.year]:06d}", member.id, savings_type, direction, kind,
                                  Decimal(amount), day, period, text[:200], entry.pk, Decimal(running[key])))
         balances += [(coop, member_id, savings_type, Decimal(balance)) for (member_id, savings_type), balance in sorted(running.items())]
         counters += [(coop, f"savings:{year}", last) for year, last in sorted(sequence.items())]

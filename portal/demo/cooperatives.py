@@ -103,11 +103,14 @@ def allocate_kinds(n: int) -> dict[str, int]:
 def _categories(n: int, options: SeedOptions, rng: random.Random, forced: int) -> list[str]:
     """Exactly `active` active cooperatives of which `rat` held the last closed year's RAT.
 
-    The first `forced` (demo) cooperatives get the best category still available."""
+    The first `forced` (demo) cooperatives get the best category still available, and are active
+    even when the scaled count is smaller (N ≤ 2)."""
     n_active, n_rat = options.target_counts()
     pool = [RAT_LAST_YEAR] * n_rat + [ACTIVE] * (n_active - n_rat) + [INACTIVE] * (n - n_active)
     head, rest = pool[:forced], pool[forced:]
     rng.shuffle(rest)
+    # the demo logins' cooperatives always keep books, even when N is too small for that
+    head = [ACTIVE if category == INACTIVE else category for category in head]
     return head + rest
 
 

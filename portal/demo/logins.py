@@ -15,7 +15,7 @@ from django.db.models import Q
 
 from django_scopes import scope, scopes_disabled
 
-from cooperatives.models import CityRole, Cooperative, RoleAssignment
+from cooperatives.models import CityRole, Cooperative, Counter, RoleAssignment
 from cooperatives.services import counter_next
 from members.models import Gender, Member, MemberStatus
 from members.services import MEMBER_NUMBER_COUNTER, format_member_number
@@ -80,26 +80,61 @@ def _get_or_create_user(ctx: SeedContext, demo: DemoLogin) -> User:
     return user
 
 
+DEMO_MEMBER = DEMO_LOGINS[0]
+DEMO_MEMBER_BORN = date(1988, 5, 17)  # the same person in both registers: the same NIK where possible
+
+
+def _demo_member_line(ctx: SeedContext, cooperative: Cooperative, taken: set[str], number: str) -> Member:
+    """The demo member's register line in one of her cooperatives (not saved): joined two to six
+    years ago (not before the founding), active, her phone, no login linked yet."""
+    rng = ctx.rng("demo-member", cooperative.slug)
+    founded = cooperative.founded_on or ctx.today
+    joined_on = max(founded, ctx.today - timedelta(days=rng.randint(2 * 365, 6 * 365)))
+    nik = people.nik_ktp(random.Random(f"{ctx.options.seed}:demo-member-nik"), district="05", born=DEMO_MEMBER_BORN,
+                         gender=Gender.FEMALE, taken=set())
+    if nik in taken:
+        nik = people.nik_ktp(rng, district="05", born=DEMO_MEMBER_BORN, gender=Gender.FEMALE, taken=taken)
+    return Member(
+        cooperative_id=cooperative.pk, number=number, full_name=DEMO_MEMBER.full_name, gender=Gender.FEMALE, nik_ktp=nik,
+        phone=normalize_phone(DEMO_MEMBER.phone), joined_on=joined_on, status=MemberStatus.ACTIVE,
+    )
+
+
+def seed_batch(ctx: SeedContext, batch) -> None:
+    """The demo member's register lines in her two cooperatives, when they are created in this
+    run: written with the generated register (the next number, the counter moved on) so the books
+    step gives her three years of savings like everyone else. The final step links her login."""
+    slugs = {c.slug for c in MEMBER_COOPERATIVES}
+    for item in batch:
+        coop = item.cooperative
+        if coop.slug not in slugs:
+            continue
+        sequence = len(item.members) + 1
+        taken = {m.nik_ktp for m in item.members}
+        line = _demo_member_line(ctx, coop, taken, format_member_number(coop, sequence))
+        line.save(force_insert=True)
+        Counter.objects.filter(cooperative_id=coop.pk, name=MEMBER_NUMBER_COUNTER).update(value=sequence)
+        item.members.append(line)
+        ctx.count("members")
+
+
 def _admit_demo_member(ctx: SeedContext, user: User, cooperative: Cooperative) -> None:
-    """A register line for the demo member, numbered by the cooperative's counter like member_admit."""
+    """Link the demo member's login to her register line (written by `seed_batch`); a cooperative
+    seeded before that step existed gets a line numbered by the cooperative's counter like
+    member_admit (and no savings history)."""
     with scope(cooperative=cooperative):
         if Member.objects.filter(cooperative=cooperative, user=user).exists():
             return
-        rng = ctx.rng("demo-member", cooperative.slug)
-        founded = cooperative.founded_on or ctx.today
-        joined_on = max(founded, ctx.today - timedelta(days=rng.randint(2 * 365, 6 * 365)))
+        line = Member.objects.filter(cooperative=cooperative, user__isnull=True, phone=normalize_phone(DEMO_MEMBER.phone),
+                                     status=MemberStatus.ACTIVE).order_by("pk").first()
+        if line is not None:
+            Member.objects.filter(pk=line.pk).update(user=user)
+            return
         taken = set(Member.objects.filter(cooperative=cooperative).exclude(nik_ktp="").values_list("nik_ktp", flat=True))
-        born = date(1988, 5, 17)  # the same person in both registers: the same NIK where possible
-        nik = people.nik_ktp(random.Random(f"{ctx.options.seed}:demo-member-nik"), district="05", born=born,
-                             gender=Gender.FEMALE, taken=set())
-        if nik in taken:
-            nik = people.nik_ktp(rng, district="05", born=born, gender=Gender.FEMALE, taken=taken)
         number = counter_next(cooperative=cooperative, name=MEMBER_NUMBER_COUNTER)
-        Member.objects.create(
-            cooperative=cooperative, number=format_member_number(cooperative, number), full_name=user.full_name,
-            gender=Gender.FEMALE, nik_ktp=nik, phone=user.phone or "", joined_on=joined_on,
-            status=MemberStatus.ACTIVE, user=user,
-        )
+        line = _demo_member_line(ctx, cooperative, taken, format_member_number(cooperative, number))
+        line.full_name, line.phone, line.user = user.full_name, user.phone or "", user
+        line.save(force_insert=True)
         ctx.count("members")
 
 

@@ -33,6 +33,7 @@ class BatchItem:
 BATCH_STEPS = [
     meetings.seed_batch,
     people.seed_batch,
+    logins.seed_batch,  # the demo member's register lines (before the books: she has savings too)
     books.seed_batch,  # charts for all, books for the active ones (needs members and RAT dates)
 ]
 
