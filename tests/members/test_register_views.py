@@ -348,3 +348,9 @@ def test_bad_leaving_input_changes_nothing(as_manager, ksp, member, data, messag
 
 def test_leave_page_query_budget(as_manager, ksp, member):
     assert count_queries(as_manager, url(ksp, "leave", number=member.number)) <= STAFF_BUDGET
+
+
+def test_detail_links_to_the_members_savings_and_invitation(as_manager, ksp, member):
+    html = as_manager.get(url(ksp, "detail", number=member.number)).content.decode()
+    assert reverse("savings:member", kwargs={"slug": ksp.slug, "number": member.number}) in html
+    assert reverse("invitation_manage:create", kwargs={"slug": ksp.slug, "number": member.number}) in html
