@@ -58,7 +58,7 @@ test: setup
 	DJANGO_SETTINGS_MODULE=portal.settings.test $(PY) -m pytest $(PYTEST_ARGS)
 
 bench-seed: migrate
-	$(MANAGE) seed_demo --cooperatives 5000 --members-per-cooperative 200
+	$(MANAGE) seed_demo --cooperatives 5000 --members-per-cooperative 200 --without-books
 
 clean:
 	rm -rf $(VENV) node_modules static/vendor var/staticfiles

@@ -191,10 +191,9 @@ def insert_rows(model, fields, rows, *, returning=False):
     now = connection.ops.adapt_datetimefield_value(timezone.now())
     tail = tuple(now if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False) else f.get_db_prep_save(f.get_default(), connection)
                  for f in rest)
-    adapters = {
-        i: connection.ops.adapt_datetimefield_value if f.get_internal_type() == "DateTimeField" else connection.ops.adapt_datefield_value
-        for i, f in enumerate(given) if f.get_internal_type() in ("DateField", "DateTimeField")
-    }
+    # dates go as they are (psycopg adapts them; Django registers an adapter with sqlite3);
+    # datetimes need Django's time-zone handling
+    adapters = {i: connection.ops.adapt_datetimefield_value for i, f in enumerate(given) if f.get_internal_type() == "DateTimeField"}
     if adapters:
         def adapt(row):
             row = list(row)
@@ -348,7 +347,7 @@ def post_entries(entries, *, actor=None, posted_at=None) -> list[BulkEntry]:
             [e for e in entries if isinstance(e.reverses, BulkEntry)],
         ):
             rows = [
-                (e.cooperative_id, e.journal_type, e.kind, ops.adapt_datefield_value(e.date), e.book_year, e.description,
+                (e.cooperative_id, e.journal_type, e.kind, e.date, e.book_year, e.description,
                  (e.reference or "").strip()[:60], EntryState.DRAFT, e.reverses.pk if e.reverses is not None else None,
                  actor_id, created_at)
                 for e in wave
@@ -357,7 +356,7 @@ def post_entries(entries, *, actor=None, posted_at=None) -> list[BulkEntry]:
                 e.pk = pk
         line_rows = []
         for e in entries:
-            day = ops.adapt_datefield_value(e.date)
+            day = e.date  # as it is, like insert_rows
             line_rows += [(e.cooperative_id, e.pk, account_id, d, c, memo, day) for account_id, d, c, memo in e.lines]
         _insert(JournalLine, ["cooperative_id", "entry_id", "account_id", "debit", "credit", "memo", "date"], line_rows)
         _update_from_values(
