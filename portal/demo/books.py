@@ -46,6 +46,7 @@ from ledger.models import Account, EntryKind, JournalType
 from meetings.models import Meeting, MeetingKind
 from members.models import Direction, SavingsBalance, SavingsTransaction, SavingsType, TransactionKind
 
+from . import people
 from .context import SeedContext
 from .cooperatives import INACTIVE
 
@@ -59,6 +60,11 @@ POKOK, WAJIB, SUKARELA = SavingsType.POKOK.value, SavingsType.WAJIB.value, Savin
 CONTROL = {POKOK: "3-101", WAJIB: "3-102", SUKARELA: "2-101"}
 DEPOSIT, WITHDRAWAL = Direction.DEPOSIT.value, Direction.WITHDRAWAL.value
 WAJIB_MONTHS_CAP = 120  # accumulated wajib at the opening: at most ten years of it
+COLLECTION_DAY = 5  # the monthly wajib collection (the members' meeting)
+# Members in wajib arrears: the 3rd, 13th, 23rd… line of each register (numbers ending in 3) paid
+# no wajib for the last 1 + (n // 10) % 6 months (the 3rd: one month, the 13th: two, …, the 53rd:
+# six, the 63rd: one again). Never the demo member's own line.
+ARREARS_EVERY, ARREARS_AT = 10, 3
 
 
 def rupiah(amount, unit=1000) -> int:
@@ -72,6 +78,20 @@ def month_day(year, month, day) -> date:
 
 def months_between(earlier: date, later: date) -> int:
     return max(0, (later.year - earlier.year) * 12 + later.month - earlier.month)
+
+
+def month_index(day: date) -> int:
+    return day.year * 12 + day.month - 1
+
+
+def arrears_plan(register, today) -> dict:
+    """{member pk: the first month (month_index) whose wajib they have not paid} for the members
+    in arrears; `register` in numbering order."""
+    behind = {}
+    for sequence, member in enumerate(register, start=1):
+        if sequence % ARREARS_EVERY == ARREARS_AT and member.phone not in people.RESERVED_PHONES:
+            behind[member.pk] = month_index(today) - (1 + (sequence // ARREARS_EVERY) % 6) + 1
+    return behind
 
 
 class Books:
@@ -261,17 +281,30 @@ def _month(books, sim, year, month, members, state):
     active = members_on(day(5))
     n = max(len(active), 1)
 
-    # members joining (simpanan pokok) and leaving (every savings balance refunded)
+    # the monthly wajib collection: one combined entry, one transaction per member (as
+    # members.savings.wajib_collect); the current month's on today if that is before the 5th
+    collected_on = min(day(COLLECTION_DAY), books.today)
+    paying = lambda m: state["behind"].get(m.pk, month_index(first) + 1) > month_index(first)  # noqa: E731
+    payers = [m for m in members_on(collected_on) if paying(m)]
+    if payers:
+        total = len(payers) * sim.wajib
+        books.post_savings(collected_on, f"Setoran simpanan wajib {label} ({len(payers)} anggota)",
+                           [(CASH, total, 0), (CONTROL[WAJIB], 0, total)],
+                           [(m, WAJIB, sim.wajib, regular, f"Simpanan wajib {label}", first) for m in payers])
+    # members joining: simpanan pokok, and the month's wajib when they join after the collection
+    # (as do founders when the books open after it)
     for m in members:
-        if first <= m.joined_on <= last and m.joined_on > state["start"]:
-            books.post_savings(m.joined_on, f"Simpanan pokok anggota baru {m.full_name} ({m.number})",
+        if not first <= max(m.joined_on, state["start"]) <= last:
+            continue
+        joined = max(m.joined_on, state["start"])
+        if m.joined_on > state["start"]:
+            books.post_savings(joined, f"Simpanan pokok anggota baru {m.full_name} ({m.number})",
                                [(CASH, sim.pokok, 0), (CONTROL[POKOK], 0, sim.pokok)],
                                [(m, POKOK, sim.pokok, regular, "Simpanan pokok", None)])
-    if active:
-        total = len(active) * sim.wajib
-        books.post_savings(day(5), f"Setoran simpanan wajib {label} ({len(active)} anggota)",
-                           [(CASH, total, 0), (CONTROL[WAJIB], 0, total)],
-                           [(m, WAJIB, sim.wajib, regular, f"Simpanan wajib {label}", first) for m in active])
+        if joined > collected_on and paying(m) and (m.left_on is None or m.left_on > joined):
+            books.post_savings(joined, f"Simpanan wajib {label} {m.full_name} ({m.number})",
+                               [(CASH, sim.wajib, 0), (CONTROL[WAJIB], 0, sim.wajib)],
+                               [(m, WAJIB, sim.wajib, regular, f"Simpanan wajib {label}", first)])
 
     # simpanan sukarela: some members pay in, a few take out
     savers = members_on(day(12))
@@ -449,7 +482,7 @@ def build_books(ctx: SeedContext, item, accounts, kinds, rat_held) -> Books:
     at_start = [m for m in members if m.joined_on <= start and (m.left_on is None or m.left_on > start)]
     _opening(books, sim, start, at_start)
     in_period = at_start + [m for m in members if m.joined_on > start]
-    state = {"start": start, "turnover": 0}
+    state = {"start": start, "turnover": 0, "behind": arrears_plan(item.members, ctx.today)}
     rats = sorted((held_on, book_year) for book_year, held_on in rat_held.items() if start < held_on <= ctx.today)
     payouts = []
     year, month = start.year, start.month
