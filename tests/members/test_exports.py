@@ -146,3 +146,20 @@ def test_unknown_format_is_400_and_not_recorded(client, ksp, make_user, register
 def test_members_and_outsiders_cannot_export(client, ksp, make_user, other_cooperative, register):
     assert download(login(client, ksp, make_user, "member"), ksp, format="csv").status_code == 403
     assert download(login(client, other_cooperative, make_user, "manager"), ksp, format="csv").status_code == 404
+
+
+def test_export_cost_does_not_grow_with_the_register(client, ksp, make_user):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = login(client, ksp, make_user, "manager")
+    kelurahan = Kelurahan.objects.get(name="Cikole")
+    MemberFactory(cooperative=ksp, kelurahan=kelurahan)
+    download(client, ksp, format="xlsx")
+    counts = []
+    for more in (0, 49):
+        MemberFactory.create_batch(more, cooperative=ksp, kelurahan=kelurahan)
+        with CaptureQueriesContext(connection) as ctx:
+            assert download(client, ksp, format="xlsx").status_code == 200
+        counts.append(len(ctx.captured_queries))
+    assert counts[0] == counts[1] <= 12, counts
