@@ -23,8 +23,6 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 LOGIN_PATH = "/akun/login/"
 PASSWORD = "Bendahara-2026!"
-TODAY = timezone.localdate()
-THIS_MONTH = TODAY.replace(day=1)
 
 
 @pytest.fixture
@@ -36,12 +34,13 @@ def coop(transactional_db):
     manager.set_password(PASSWORD)
     manager.save()
     RoleAssignmentFactory(cooperative=cooperative, user=manager, role="manager", title="Bendahara")
-    joined = datetime.date(TODAY.year - 1, 1, 10)
+    today = timezone.localdate()
+    joined = datetime.date(today.year - 1, 1, 10)
     members = [MemberFactory(cooperative=cooperative, joined_on=joined, number=f"{i + 1:05d}") for i in range(120)]
     # a few paid this month at the counter already
     for member in members[:3]:
-        savings.savings_deposit(actor=manager, member=member, savings_type="wajib", amount="25000", date=TODAY, period=THIS_MONTH)
-    return cooperative, manager, members
+        savings.savings_deposit(actor=manager, member=member, savings_type="wajib", amount="25000", date=today, period=today.replace(day=1))
+    return cooperative, manager, members, today.replace(day=1)
 
 
 @pytest.fixture
@@ -77,7 +76,7 @@ def no_sideways_scroll(page):
 
 
 def test_wajib_collection_on_a_phone_with_120_members(coop, visit, page):
-    cooperative, manager, members = coop
+    cooperative, manager, members, this_month = coop
     visit.login(manager)
     visit.goto(f"/c/{cooperative.slug}/simpanan/", "savings-overview")
     page.get_by_role("link", name="Setoran wajib bulanan").or_(page.get_by_role("link", name="Monthly wajib collection")).first.click()
@@ -100,7 +99,7 @@ def test_wajib_collection_on_a_phone_with_120_members(coop, visit, page):
     page.wait_for_load_state("load")
     visit.seen("collection-summary")
     with scope(cooperative=cooperative):
-        paid = list(SavingsTransaction.objects.filter(period=THIS_MONTH).exclude(member__in=members[:3]).order_by("member__number"))
+        paid = list(SavingsTransaction.objects.filter(period=this_month).exclude(member__in=members[:3]).order_by("member__number"))
     assert [t.member.number for t in paid] == [members[3].number, members[4].number, members[60].number]
     assert len({t.journal_entry_id for t in paid}) == 1
     no_sideways_scroll(page)
@@ -114,7 +113,7 @@ def test_wajib_collection_on_a_phone_with_120_members(coop, visit, page):
 
 
 def test_collection_and_deposit_work_without_javascript(coop, browser, live_server, screenshot, check_a11y):
-    cooperative, manager, members = coop
+    cooperative, manager, members, this_month = coop
     context = browser.new_context(java_script_enabled=False, viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
     page = context.new_page()
     page.goto(live_server.url + LOGIN_PATH)
@@ -133,7 +132,7 @@ def test_collection_and_deposit_work_without_javascript(coop, browser, live_serv
     page.locator("button[value=record]").click()
     page.wait_for_load_state("load")
     with scope(cooperative=cooperative):
-        assert SavingsTransaction.objects.filter(period=THIS_MONTH).count() == 120
+        assert SavingsTransaction.objects.filter(period=this_month).count() == 120
     # a deposit from the member's page: the type chips are links, an empty amount is the default
     page.goto(live_server.url + f"/c/{cooperative.slug}/simpanan/anggota/{members[5].number}/setor/?jenis=pokok")
     page.locator("input[name=amount]").fill("")

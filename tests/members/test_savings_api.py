@@ -126,8 +126,10 @@ def test_a_member_who_left_and_a_closed_year(api, ksp, manager, member):
     ledger_services.book_year_close(actor=manager, cooperative=ksp, year=2024, require_prepared=False)
     response = post(api, ksp, body(member, date="2024-06-01"))
     assert response.status_code == 400 and "date" in response.json()
-    savings.member_leave(actor=manager, member=member, reason="resignation", date=datetime.date.today())
-    response = post(api, ksp, body(member, date=datetime.date.today().isoformat()))
+    from django.utils import timezone
+
+    savings.member_leave(actor=manager, member=member, reason="resignation", date=timezone.localdate())
+    response = post(api, ksp, body(member, date=timezone.localdate().isoformat()))
     assert response.status_code == 400 and "has left" in response.json()["non_field_errors"][0]
 
 
