@@ -228,7 +228,8 @@ def test_collection_refuses_members_of_another_cooperative(ksp, manager, member,
 def test_collection_says_a_bad_date_once_and_refuses_months_before_joining(ksp, manager, member):
     others = MemberFactory.create_batch(3, cooperative=ksp, joined_on=D(2023, 6, 1))
     with pytest.raises(ValidationError) as err:
-        savings.wajib_collect(actor=manager, cooperative=ksp, members=[member, *others], period=D(2024, 3, 1), date=TODAY + datetime.timedelta(days=1))
+        savings.wajib_collect(actor=manager, cooperative=ksp, members=[member, *others], period=D(2024, 3, 1),
+                              date=timezone.localdate() + datetime.timedelta(days=1))
     assert list(err.value.message_dict) == ["date"] and len(err.value.message_dict["date"]) == 1
     with pytest.raises(ValidationError) as err:  # member joined 10 Jan 2024
         savings.wajib_collect(actor=manager, cooperative=ksp, members=[member, *others], period=D(2023, 12, 1), date=D(2024, 1, 15))
