@@ -68,7 +68,7 @@ def test_bad_amounts(ksp, manager, member, amount):
 
 
 def test_dates_in_the_future_before_joining_or_in_a_closed_year_are_refused(ksp, manager, member, make_user):
-    for day in (TODAY + datetime.timedelta(days=1), D(2023, 12, 31)):
+    for day in (timezone.localdate() + datetime.timedelta(days=1), D(2023, 12, 31)):
         with pytest.raises(ValidationError) as err:
             savings.savings_deposit(actor=manager, member=member, savings_type="sukarela", amount="1000", date=day)
         assert "date" in err.value.message_dict
