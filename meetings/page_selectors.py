@@ -100,14 +100,15 @@ def meeting_with_counts(*, cooperative, pk):
 
 
 def quorum_of(meeting):
-    """The quorum from the counts `meeting_with_counts` read, without another query once the
-    register count is frozen (the meeting was held); else `quorum_status`."""
+    """The quorum from the counts `meeting_with_counts` read: no query once the register count
+    is frozen (the meeting was held), one (the register count) before; else `quorum_status`."""
     from .selectors import Quorum, quorum_needed
+    from .services import members_on_register
 
-    if not hasattr(meeting, "count_present") or meeting.members_on_register is None:
+    if not hasattr(meeting, "count_present"):
         return quorum_status(meeting)
     fraction = meeting.quorum_fraction if meeting.quorum_fraction is not None else meeting.cooperative.quorum_fraction
-    registered = meeting.members_on_register
+    registered = meeting.members_on_register if meeting.members_on_register is not None else members_on_register(meeting)
     return Quorum(registered, meeting.count_present, meeting.count_in_person, meeting.count_online, meeting.count_delegate,
                   fraction, meeting.quorum_more_than, quorum_needed(registered, fraction, meeting.quorum_more_than))
 
@@ -236,10 +237,13 @@ class ShuAllocation:
 def shu_allocation(distribution) -> ShuAllocation:
     """The allocation as the RAT approves and the books post it (meetings.shu_services.shu_post):
     each fund its percentage rounded down to whole Rupiah, the members' jasa modal and jasa usaha
-    the sum of their shares, the reserve the rest (rounding remainder included). One query."""
+    the sum of their shares, the reserve the rest (rounding remainder included). At most one query."""
     total = distribution.shu_total
-    sums = ShuMemberShare.objects.filter(cooperative=distribution.cooperative, distribution=distribution).aggregate(
-        jasa_modal=Sum("jasa_modal"), jasa_usaha=Sum("jasa_usaha"))
+    if hasattr(distribution, "sum_jasa_modal"):  # summed in the query that read it (`minutes`)
+        sums = {"jasa_modal": distribution.sum_jasa_modal, "jasa_usaha": distribution.sum_jasa_usaha}
+    else:
+        sums = ShuMemberShare.objects.filter(cooperative=distribution.cooperative, distribution=distribution).aggregate(
+            jasa_modal=Sum("jasa_modal"), jasa_usaha=Sum("jasa_usaha"))
 
     from django.utils.translation import gettext as _
 
@@ -281,29 +285,50 @@ def split_witnesses(text: str) -> list[str]:
     return [name.strip() for name in (text or "").split(";") if name.strip()]
 
 
+ITEM_FIELDS = ["id", "order", "kind", "title", "decision_method", "votes_for", "votes_against", "votes_abstain", "decision_text"]
+OFFICER_FIELDS = {"elected_officers__id": "id", "elected_officers__organ": "organ", "elected_officers__position": "position",
+                  "elected_officers__name": "name", "elected_officers__term_start": "term_start", "elected_officers__term_end": "term_end"}
+
+
+def agenda_with_officers(*, cooperative, meeting) -> list:
+    """The agenda items in order, each with `.officers` (elected under it, each with
+    `.member_number`): one query, the items joined to their officers."""
+    from .models import AgendaItem, ElectedOfficer
+
+    rows = (AgendaItem.objects.filter(cooperative=cooperative, meeting=meeting)
+            .order_by("order", "elected_officers__organ", "elected_officers__id")
+            .values(*ITEM_FIELDS, *OFFICER_FIELDS, "elected_officers__member__number"))
+    items = {}
+    for row in rows:
+        item = items.get(row["id"])
+        if item is None:
+            item = items[row["id"]] = AgendaItem(cooperative=cooperative, meeting=meeting, **{name: row[name] for name in ITEM_FIELDS})
+            item.officers = []
+        if row["elected_officers__id"] is not None:
+            officer = ElectedOfficer(cooperative=cooperative, agenda_item=item, **{name: row[key] for key, name in OFFICER_FIELDS.items()})
+            officer.member_number = row["elected_officers__member__number"] or ""
+            item.officers.append(officer)
+    return list(items.values())
+
+
 @scoped
 def minutes(*, cooperative, meeting, with_documents=True, with_shu=True) -> Minutes:
     """Everything the berita acara records: the quorum, each agenda item with its decision,
     the elected officers, the approved SHU allocation (if the meeting has one) and the current
-    documents attached. A fixed number of queries."""
-    from .models import ElectedOfficer, MeetingDocument, ShuStatus
+    documents attached. A fixed number of queries: agenda with officers one, SHU one, documents
+    one, the quorum none to two (see `quorum_of`)."""
+    from .models import MeetingDocument, ShuStatus
 
-    items = list(meeting.agenda_items.all().order_by("order"))
-    officers = list(ElectedOfficer.objects.filter(cooperative=cooperative, agenda_item__meeting=meeting)
-                    .select_related("member").order_by("agenda_item__order", "organ", "pk"))
-    by_item = {}
-    for officer in officers:
-        by_item.setdefault(officer.agenda_item_id, []).append(officer)
-    for item in items:
-        item.officers = by_item.get(item.pk, [])
+    items = agenda_with_officers(cooperative=cooperative, meeting=meeting)
+    officers = [officer for item in items for officer in item.officers]
     distribution = None
     if with_shu:
-        distribution = (ShuDistribution.objects.filter(cooperative=cooperative, meeting=meeting)
-                        .exclude(status=ShuStatus.DRAFT).first())
+        distribution = (ShuDistribution.objects.filter(cooperative=cooperative, meeting=meeting).exclude(status=ShuStatus.DRAFT)
+                        .annotate(sum_jasa_modal=Sum("shares__jasa_modal"), sum_jasa_usaha=Sum("shares__jasa_usaha")).first())
     documents = []
     if with_documents:
         documents = list(MeetingDocument.objects.filter(cooperative=cooperative, meeting=meeting, is_current=True).order_by("kind", "pk"))
-    return Minutes(meeting, quorum_status(meeting), items, officers, shu_allocation(distribution) if distribution else None, documents)
+    return Minutes(meeting, quorum_of(meeting), items, officers, shu_allocation(distribution) if distribution else None, documents)
 
 
 # --- the report to the city ---------------------------------------------------------------------

@@ -131,7 +131,10 @@ def meeting_list(request, slug):
 
 @access.cooperative_view(roles=EVERYONE)
 def meeting_detail(request, slug, pk):
-    meeting = _meeting(request, pk)
+    meeting = page_selectors.meeting_with_counts(cooperative=request.cooperative, pk=pk)
+    if meeting is None:
+        raise Http404
+    meeting.cooperative = request.cooperative
     if not _is_staff(request):
         return _member_detail(request, meeting)
     minutes = page_selectors.minutes(cooperative=request.cooperative, meeting=meeting, with_documents=False, with_shu=False)

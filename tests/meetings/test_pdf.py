@@ -16,8 +16,13 @@ from portal.models import AuditEvent
 from tests.factories import MemberFactory
 
 pytestmark = pytest.mark.django_db
+
+
+def today():
+    """Read at each use: a run crossing midnight in Asia/Jakarta must not compare with a stale date."""
+    return timezone.localdate()
+
 D = datetime.date
-TODAY = timezone.localdate()
 
 
 @pytest.fixture
@@ -39,7 +44,7 @@ def held_rat(coop, manager):
     """A RAT held today: 5 members, 3 present (in person, online, by delegate), decisions, an
     officer, the minutes' fields and an approved SHU distribution."""
     members = [MemberFactory(cooperative=coop, joined_on=D(2020, 1, 1), full_name=f"Anggota {i}", number=f"0000{i}") for i in range(1, 6)]
-    meeting = services.meeting_schedule(actor=manager, cooperative=coop, book_year=TODAY.year - 1, date=TODAY,
+    meeting = services.meeting_schedule(actor=manager, cooperative=coop, book_year=today().year - 1, date=today(),
                                         start_time=datetime.time(9), end_time=datetime.time(12, 30), mode="hybrid",
                                         venue="Aula Koperasi", online_link="https://meet.example.id/rat")
     services.invitations_send(actor=manager, meeting=meeting, confirm_late=True)
@@ -52,13 +57,13 @@ def held_rat(coop, manager):
     services.decision_record(actor=manager, agenda_item=items["shu"], method="vote", decision_text="Pembagian SHU disetujui.",
                              votes_for=2, votes_against=1, votes_abstain=0)
     services.officer_elect(actor=manager, agenda_item=items["elections"], organ="pengurus", position="Ketua", name="Budi Santoso",
-                           member=members[0], term_start=D(TODAY.year, 1, 1), term_end=D(TODAY.year + 4, 12, 31))
+                           member=members[0], term_start=D(today().year, 1, 1), term_end=D(today().year + 4, 12, 31))
     services.meeting_mark_held(actor=manager, meeting=meeting)
     services.minutes_save(actor=manager, meeting=meeting, chair_name="Hj. Siti Aminah", secretary_name="Rudi Hartono",
                           witnesses="Andi Wijaya; Rina Kusuma", guests="Dinas Koperasi Kota Sukabumi", minutes_text="Rapat dibuka pukul 09.00.")
     with scopes_disabled():
         distribution = ShuDistribution.objects.create(
-            cooperative=coop, meeting=meeting, book_year=TODAY.year - 1, shu_total=Decimal("2000000"), status="approved",
+            cooperative=coop, meeting=meeting, book_year=today().year - 1, shu_total=Decimal("2000000"), status="approved",
             reserve_percent=40, jasa_modal_percent=20, jasa_usaha_percent=30, pengurus_percent=Decimal("2.5"),
             karyawan_percent=Decimal("2.5"), pendidikan_percent=Decimal("2.5"), sosial_percent=Decimal("2.5"), remainder=Decimal("1"))
         ShuMemberShare.objects.create(cooperative=coop, distribution=distribution, member=members[0], savings_basis=1, transaction_volume=1,
@@ -78,7 +83,7 @@ def test_minutes_record_every_field_of_the_berita_acara(held_rat):
     html = minutes_html(held_rat)
     for expected in [
         "Koperasi Sejahtera Bersama", "518/12/BH/XIII.4/2010", "3272010020001",  # identity
-        "Annual members&#x27; meeting (RAT)", f"<dd>{TODAY.year - 1}</dd>",  # kind, book year
+        "Annual members&#x27; meeting (RAT)", f"<dd>{today().year - 1}</dd>",  # kind, book year
         "09:00–12:30", "Aula Koperasi", "https://meet.example.id/rat",  # time, place, platform
         "Members on the register on the meeting date</dt><dd>5", "Present in person</dt><dd>1", "Present online</dt><dd>1",
         "Present by delegate</dt><dd>1", "Present in all</dt><dd>3",

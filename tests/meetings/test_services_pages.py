@@ -17,8 +17,13 @@ from portal.models import AuditEvent
 from tests.factories import CooperativeFactory, MemberFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
+
+
+def today():
+    """Read at each use: a run crossing midnight in Asia/Jakarta must not compare with a stale date."""
+    return timezone.localdate()
+
 D = datetime.date
-TODAY = timezone.localdate()
 
 
 @pytest.fixture
@@ -27,7 +32,7 @@ def manager(cooperative, make_user):
 
 
 def schedule(cooperative, manager, **overrides):
-    kwargs = {"book_year": TODAY.year - 1, "date": TODAY, "venue": "Aula Koperasi"}
+    kwargs = {"book_year": today().year - 1, "date": today(), "venue": "Aula Koperasi"}
     kwargs.update(overrides)
     return services.meeting_schedule(actor=manager, cooperative=cooperative, **kwargs)
 
@@ -39,16 +44,16 @@ def items_of(meeting):
 
 def test_schedule_without_a_date_or_year_is_refused_per_field(cooperative, manager):
     with pytest.raises(ValidationError) as err:
-        services.meeting_schedule(actor=manager, cooperative=cooperative, book_year=TODAY.year - 1, date=None, venue="Aula")
+        services.meeting_schedule(actor=manager, cooperative=cooperative, book_year=today().year - 1, date=None, venue="Aula")
     assert "date" in err.value.message_dict
     with pytest.raises(ValidationError) as err:
-        services.meeting_schedule(actor=manager, cooperative=cooperative, book_year=None, date=TODAY, venue="Aula")
+        services.meeting_schedule(actor=manager, cooperative=cooperative, book_year=None, date=today(), venue="Aula")
     assert "book_year" in err.value.message_dict
 
 
 def test_update_checks_like_schedule_and_keeps_one_rat_per_year(cooperative, manager):
     rat = schedule(cooperative, manager)
-    special = schedule(cooperative, manager, kind="ra_khusus", date=TODAY + datetime.timedelta(days=30))
+    special = schedule(cooperative, manager, kind="ra_khusus", date=today() + datetime.timedelta(days=30))
     with pytest.raises(ValidationError) as err:
         services.meeting_update(actor=manager, meeting=special, kind="rat")
     assert "book_year" in err.value.message_dict
@@ -105,7 +110,7 @@ def test_self_check_in_only_while_invited_or_held_and_on_the_day(cooperative, ma
     meeting = schedule(cooperative, manager)
     with pytest.raises(ValidationError):  # draft: no invitation yet
         services.attendance_mark(actor=None, meeting=meeting, member=member, self_check_in=True)
-    later = schedule(cooperative, manager, kind="ra_khusus", date=TODAY + datetime.timedelta(days=2))
+    later = schedule(cooperative, manager, kind="ra_khusus", date=today() + datetime.timedelta(days=2))
     services.invitations_send(actor=manager, meeting=later, confirm_late=True)
     with pytest.raises(ValidationError):  # not the meeting's day
         services.attendance_mark(actor=None, meeting=later, member=member, self_check_in=True)

@@ -22,9 +22,14 @@ from portal.models import AuditEvent
 from tests.factories import CooperativeFactory, MemberFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
+
+
+def today():
+    """Read at each use: a run crossing midnight in Asia/Jakarta must not compare with a stale date."""
+    return timezone.localdate()
+
 D = datetime.date
-TODAY = timezone.localdate()
-YEAR = TODAY.year - 1  # the latest book year that has ended (calendar book years)
+YEAR = timezone.localdate().year - 1  # the latest book year that has ended (calendar book years)
 EN = {"HTTP_ACCEPT_LANGUAGE": "en"}
 HTMX = {"HTTP_HX_REQUEST": "true"}
 STAFF_BUDGET = 12
@@ -66,7 +71,7 @@ def members(coop):
 
 
 def schedule(coop, manager, **overrides):
-    kwargs = {"book_year": YEAR, "date": TODAY, "venue": "Aula Koperasi"}
+    kwargs = {"book_year": YEAR, "date": today(), "venue": "Aula Koperasi"}
     kwargs.update(overrides)
     return services.meeting_schedule(actor=manager, cooperative=coop, **kwargs)
 
@@ -95,13 +100,13 @@ def test_the_rat_from_schedule_to_report(client, coop, manager, members, make_us
 
     # the list flags the RAT of the last book year as overdue (its deadline, 30 June, has passed)
     html = page(client.get(url(coop, "list"), **EN))
-    if TODAY > D(TODAY.year, 6, 30):
+    if today() > D(today().year, 6, 30):
         assert 'id="rat-overdue"' in html and "Overdue" in html
     else:
         assert 'id="rat-days"' in html
 
     # schedule
-    response = client.post(url(coop, "add"), {"kind": "rat", "book_year": YEAR, "mode": "in_person", "date": TODAY.isoformat(),
+    response = client.post(url(coop, "add"), {"kind": "rat", "book_year": YEAR, "mode": "in_person", "date": today().isoformat(),
                                               "start_time": "09:00", "end_time": "12:00", "venue": "Aula Koperasi"}, **EN)
     with scope(cooperative=coop):
         meeting = Meeting.objects.get(kind="rat", book_year=YEAR)
@@ -170,7 +175,7 @@ def test_the_rat_from_schedule_to_report(client, coop, manager, members, make_us
                                         "member_number": "nope"}, **EN), 400)
     assert "No member has number nope." in html
     response = client.post(elections, {"action": "officer", "organ": "pengurus", "position": "Ketua", "name": members[3].full_name,
-                                       "member_number": members[3].number, "term_start": TODAY.isoformat()}, **EN)
+                                       "member_number": members[3].number, "term_start": today().isoformat()}, **EN)
     assert response.status_code == 302
     with scope(cooperative=coop):
         officer = ElectedOfficer.objects.get(agenda_item=items["elections"])
@@ -180,7 +185,7 @@ def test_the_rat_from_schedule_to_report(client, coop, manager, members, make_us
     assert access.MANAGER not in access.roles_in(new_chair, coop)
 
     # held
-    response = client.post(url(coop, "held", pk=meeting.pk), {"held_on": TODAY.isoformat()}, **EN)
+    response = client.post(url(coop, "held", pk=meeting.pk), {"held_on": today().isoformat()}, **EN)
     assert response.status_code == 302 and reload(meeting).status == "held" and reload(meeting).members_on_register == 5
 
     html = page(client.get(elections, **EN))
@@ -260,7 +265,7 @@ def test_staff_read_every_page_but_only_the_manager_writes(client, coop, manager
 
 def test_manager_sees_the_next_action_by_status(client, coop, manager):
     client.force_login(manager)
-    meeting = schedule(coop, manager, date=TODAY + datetime.timedelta(days=30))
+    meeting = schedule(coop, manager, date=today() + datetime.timedelta(days=30))
     html = page(client.get(url(coop, "detail", pk=meeting.pk), **EN))
     assert 'id="action-invite"' in html and 'id="action-attendance"' not in html and "need a confirmation" not in html
     services.invitations_send(actor=manager, meeting=meeting)
@@ -278,16 +283,16 @@ def test_schedule_form_shows_refusals_per_field(client, coop, manager):
 
 
 def test_edit_the_schedule(client, coop, manager):
-    meeting = schedule(coop, manager, date=TODAY + datetime.timedelta(days=40))
+    meeting = schedule(coop, manager, date=today() + datetime.timedelta(days=40))
     client.force_login(manager)
     form = page(client.get(url(coop, "edit", pk=meeting.pk), **EN))
     assert 'value="Aula Koperasi"' in form
     response = client.post(url(coop, "edit", pk=meeting.pk), {
-        "kind": "rat", "book_year": YEAR, "mode": "hybrid", "date": (TODAY + datetime.timedelta(days=41)).isoformat(),
+        "kind": "rat", "book_year": YEAR, "mode": "hybrid", "date": (today() + datetime.timedelta(days=41)).isoformat(),
         "venue": "Balai RW 05", "online_link": "meet.google.com/abc-defg-hij", "start_time": "13:00", "end_time": "12:00"}, **EN)
     assert "The meeting must end after it starts." in page(response)
     response = client.post(url(coop, "edit", pk=meeting.pk), {
-        "kind": "rat", "book_year": YEAR, "mode": "hybrid", "date": (TODAY + datetime.timedelta(days=41)).isoformat(),
+        "kind": "rat", "book_year": YEAR, "mode": "hybrid", "date": (today() + datetime.timedelta(days=41)).isoformat(),
         "venue": "Balai RW 05", "online_link": "meet.google.com/abc-defg-hij", "start_time": "09:00", "end_time": "12:00"}, **EN)
     assert response.status_code == 302
     meeting = reload(meeting)
@@ -297,7 +302,7 @@ def test_edit_the_schedule(client, coop, manager):
 
 
 def test_invitations_in_time_need_no_confirmation(client, coop, manager):
-    meeting = schedule(coop, manager, date=TODAY + datetime.timedelta(days=20))
+    meeting = schedule(coop, manager, date=today() + datetime.timedelta(days=20))
     client.force_login(manager)
     html = page(client.get(url(coop, "invitations", pk=meeting.pk), **EN))
     assert 'name="confirm_late"' not in html
@@ -381,9 +386,9 @@ def test_member_checks_in_by_qr_once_and_only_themselves(client, coop, manager, 
 def test_check_in_refusals(client, coop, manager, make_user):
     user = make_user(coop, "member")
     client.force_login(user)
-    draft = schedule(coop, manager, kind="ra_khusus", date=TODAY)
+    draft = schedule(coop, manager, kind="ra_khusus", date=today())
     assert client.get(url(coop, "check_in", pk=draft.pk)).status_code == 404  # members do not see drafts
-    later = invited(coop, manager, kind="ra_khusus", date=TODAY + datetime.timedelta(days=3))
+    later = invited(coop, manager, kind="ra_khusus", date=today() + datetime.timedelta(days=3))
     html = page(client.get(url(coop, "check_in", pk=later.pk), **EN))
     assert 'id="check-in-closed"' in html and 'id="check-in-button"' not in html
     html = page(client.post(url(coop, "check_in", pk=later.pk), {"mode": "in_person"}, **EN), 400)
@@ -392,7 +397,7 @@ def test_check_in_refusals(client, coop, manager, make_user):
     other = CooperativeFactory()
     stranger = make_user(other, "member")
     client.force_login(stranger)
-    today_meeting = invited(coop, manager, kind="ra_khusus", date=TODAY, title="Hari ini")
+    today_meeting = invited(coop, manager, kind="ra_khusus", date=today(), title="Hari ini")
     assert client.get(url(coop, "check_in", pk=today_meeting.pk)).status_code == 404
     assert client.post(url(coop, "check_in", pk=today_meeting.pk), {"mode": "in_person"}).status_code == 404
     # staff without a membership cannot check in
@@ -403,8 +408,8 @@ def test_check_in_refusals(client, coop, manager, make_user):
 
 
 def test_members_see_invitations_not_drafts(client, coop, manager, make_user):
-    draft = schedule(coop, manager, kind="ra_khusus", title="Rapat draf", date=TODAY + datetime.timedelta(days=30))
-    upcoming = invited(coop, manager, date=TODAY + datetime.timedelta(days=30))
+    draft = schedule(coop, manager, kind="ra_khusus", title="Rapat draf", date=today() + datetime.timedelta(days=30))
+    upcoming = invited(coop, manager, date=today() + datetime.timedelta(days=30))
     client.force_login(make_user(coop, "member"))
     html = page(client.get(url(coop, "list"), **EN))
     assert url(coop, "detail", pk=upcoming.pk) in html and "Rapat draf" not in html
@@ -451,8 +456,8 @@ def test_attendance_page_cost_does_not_grow(client, coop, manager):
 @pytest.mark.parametrize("rows", [1, 50])
 def test_list_and_detail_budgets(client, coop, manager, make_user, rows):
     for i in range(rows):
-        schedule(coop, manager, kind="ra_khusus", title=f"Rapat {i}", date=TODAY + datetime.timedelta(days=30))
-    meeting = invited(coop, manager, date=TODAY + datetime.timedelta(days=30))
+        schedule(coop, manager, kind="ra_khusus", title=f"Rapat {i}", date=today() + datetime.timedelta(days=30))
+    meeting = invited(coop, manager, date=today() + datetime.timedelta(days=30))
     client.force_login(manager)
     assert count_queries(client, url(coop, "list")) <= STAFF_BUDGET
     assert count_queries(client, url(coop, "detail", pk=meeting.pk)) <= STAFF_BUDGET
@@ -488,3 +493,30 @@ def test_report_page_budget_and_figures_from_the_books(client, coop, manager, me
     html = page(client.post(url(coop, "report", pk=meeting.pk), {"total_assets": "-5", "own_capital": "x", "outside_capital": "0",
                                                                  "business_volume": "3.000.000", "shu": "-250.000"}, **EN))
     assert "negative amount" in html and "not a number" in html and reload(meeting).status == "minutes_published"
+
+
+@pytest.mark.parametrize("attendees", [1, 50])
+def test_published_minutes_page_budget_for_members(client, coop, manager, make_user, attendees):
+    from meetings.models import ShuDistribution, ShuMemberShare
+
+    people = MemberFactory.create_batch(attendees, cooperative=coop, joined_on=D(2020, 1, 1))
+    meeting = invited(coop, manager)
+    with scopes_disabled():
+        Attendance.objects.bulk_create([Attendance(cooperative=coop, meeting=meeting, member=m) for m in people])
+        elections = meeting.agenda_items.get(kind="elections")
+        for m in people[:3]:
+            ElectedOfficer.objects.create(cooperative=coop, agenda_item=elections, organ="pengurus", position="Anggota", name=m.full_name, member=m)
+        distribution = ShuDistribution.objects.create(cooperative=coop, meeting=meeting, book_year=YEAR, shu_total=Decimal("1000000"), status="approved")
+        ShuMemberShare.objects.bulk_create([ShuMemberShare(cooperative=coop, distribution=distribution, member=m, savings_basis=1, transaction_volume=1,
+                                                           jasa_modal=1, jasa_usaha=1, total=2) for m in people])
+    services.meeting_mark_held(actor=manager, meeting=meeting)
+    services.minutes_save(actor=manager, meeting=meeting, chair_name="A", secretary_name="B")
+    services.minutes_publish(actor=manager, meeting=meeting)
+    client.force_login(make_user(coop, "member"))
+    html = page(client.get(url(coop, "detail", pk=meeting.pk), **EN))
+    assert f"{attendees} ({attendees} in person, 0 online, 0 by delegate)" in html and "Reserve (cadangan)" in html
+    assert people[0].full_name in html  # an elected officer, by name
+    assert count_queries(client, url(coop, "detail", pk=meeting.pk)) <= MEMBER_BUDGET
+    assert count_queries(client, url(coop, "list")) <= MEMBER_BUDGET
+    client.force_login(manager)
+    assert count_queries(client, url(coop, "detail", pk=meeting.pk)) <= STAFF_BUDGET
