@@ -230,21 +230,31 @@ def shu_posting_lines(distribution) -> list[dict]:
     `purpose` (the account's role) besides account/debit/credit/memo."""
     cooperative = distribution.cooperative
     with scope(cooperative=cooperative):
+        accounts = {}  # one query for every account the entry needs
+        for account in Account.objects.filter(cooperative=cooperative, is_active=True,
+                                              purpose__in=["shu_current_year", "shu_unpaid_members", "reserve", *FUND_PURPOSES.values()]):
+            accounts.setdefault(account.purpose, account)
+
+        def account_for(purpose):
+            if purpose not in accounts:
+                raise ValidationError(_("The chart of accounts has no active account for '%(purpose)s'.") % {"purpose": purpose})
+            return accounts[purpose]
+
         total = distribution.shu_total
         members_share = distribution.shares.aggregate(s=Sum("total"))["s"] or ZERO
-        lines = [{"purpose": "shu_current_year", "account": _purpose_account(cooperative, "shu_current_year"), "debit": total,
+        lines = [{"purpose": "shu_current_year", "account": account_for("shu_current_year"), "debit": total,
                   "credit": ZERO, "memo": _("SHU %(year)s") % {"year": distribution.book_year}}]
         funds_total = ZERO
         for field, purpose in FUND_PURPOSES.items():
             amount = (total * getattr(distribution, field) / HUNDRED).quantize(Decimal("1"), rounding=ROUND_DOWN)
             if amount > 0:
-                lines.append({"purpose": purpose, "account": _purpose_account(cooperative, purpose), "debit": ZERO, "credit": amount, "memo": ""})
+                lines.append({"purpose": purpose, "account": account_for(purpose), "debit": ZERO, "credit": amount, "memo": ""})
                 funds_total += amount
         if members_share > 0:
-            lines.append({"purpose": "shu_unpaid_members", "account": _purpose_account(cooperative, "shu_unpaid_members"),
+            lines.append({"purpose": "shu_unpaid_members", "account": account_for("shu_unpaid_members"),
                           "debit": ZERO, "credit": members_share, "memo": ""})
         reserve = total - funds_total - members_share
-        reserve_account = _purpose_account(cooperative, "reserve")
+        reserve_account = account_for("reserve")
         rounding = distribution.remainder
         if reserve - rounding > 0:
             lines.append({"purpose": "reserve", "account": reserve_account, "debit": ZERO, "credit": reserve - rounding, "memo": ""})
