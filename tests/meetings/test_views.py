@@ -242,6 +242,13 @@ def test_the_rat_from_schedule_to_report(client, coop, manager, members, make_us
     assert 'id="rat-overdue"' not in html and "The RAT was held on" in html
 
 
+@pytest.mark.parametrize("role", ["manager", "supervisor", "bookkeeper", "member"])
+def test_the_cooperative_overview_links_to_the_meetings(client, coop, make_user, role):
+    client.force_login(make_user(coop, role))
+    html = page(client.get(reverse("coop:overview", kwargs={"slug": coop.slug}), **EN))
+    assert f'href="{url(coop, "list")}" id="open-meetings"' in html
+
+
 # --- roles: supervisor and bookkeeper read, the manager writes --------------------------------------
 
 @pytest.mark.parametrize("role", ["supervisor", "bookkeeper"])
