@@ -7,7 +7,7 @@ from decimal import Decimal
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from django.utils import timezone
+from django.utils import timezone, translation
 from django_scopes import scope
 from openpyxl import Workbook, load_workbook
 
@@ -568,7 +568,7 @@ def test_volumes_refuse_a_member_of_another_cooperative(cooperative, other_coope
 
     a, _b = books
     theirs = MemberFactory(cooperative=other_cooperative)
-    with pytest.raises(ValidationError) as err:
+    with pytest.raises(ValidationError) as err, translation.override("en"):
         shu_services.transaction_volume_set(actor=manager, cooperative=cooperative, book_year=YEAR, volumes={a: 5, theirs: 10})
     assert "not a member of this cooperative" in str(err.value)
     with scope(cooperative=cooperative):
