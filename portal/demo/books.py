@@ -85,12 +85,12 @@ def month_index(day: date) -> int:
 
 
 def arrears_plan(register, today) -> dict:
-    """{member pk: the first month (month_index) whose wajib they have not paid} for the members
+    """{member id: the first month (month_index) whose wajib they have not paid} for the members
     in arrears; `register` in numbering order."""
     behind = {}
     for sequence, member in enumerate(register, start=1):
         if sequence % ARREARS_EVERY == ARREARS_AT and member.phone not in people.RESERVED_PHONES:
-            behind[member.pk] = month_index(today) - (1 + (sequence // ARREARS_EVERY) % 6) + 1
+            behind[member.id] = month_index(today) - (1 + (sequence // ARREARS_EVERY) % 6) + 1
     return behind
 
 
@@ -284,7 +284,7 @@ def _month(books, sim, year, month, members, state):
     # the monthly wajib collection: one combined entry, one transaction per member (as
     # members.savings.wajib_collect); the current month's on today if that is before the 5th
     collected_on = min(day(COLLECTION_DAY), books.today)
-    paying = lambda m: state["behind"].get(m.pk, month_index(first) + 1) > month_index(first)  # noqa: E731
+    paying = lambda m: state["behind"].get(m.id, month_index(first) + 1) > month_index(first)  # noqa: E731
     payers = [m for m in members_on(collected_on) if paying(m)]
     if payers:
         total = len(payers) * sim.wajib
