@@ -227,7 +227,7 @@ def test_deposit_type_switch_with_htmx_returns_the_form_with_its_default(as_mana
 
 def test_deposit_with_an_empty_amount_takes_the_cooperatives_amount(as_manager, ksp, member):
     response = as_manager.post(url(ksp, "deposit", number=member.number), {
-        "savings_type": "wajib", "amount": "", "date": "2024-03-05", "period": "2024-02", "via": "cash", "form_key": "b" * 32})
+        "savings_type": "wajib", "amount": "", "date": "2024-03-05", "period": "2024-02", "via": "cash", "form_key": "b" * 32}, headers=EN)
     assert response.status_code == 302
     with scope(cooperative=ksp):
         txn = SavingsTransaction.objects.get()
