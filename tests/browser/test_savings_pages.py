@@ -79,7 +79,7 @@ def test_wajib_collection_on_a_phone_with_120_members(coop, visit, page):
     cooperative, manager, members, this_month = coop
     visit.login(manager)
     visit.goto(f"/c/{cooperative.slug}/simpanan/", "savings-overview")
-    page.get_by_role("link", name="Setoran wajib bulanan").or_(page.get_by_role("link", name="Monthly wajib collection")).first.click()
+    page.locator(f"main a[href='/c/{cooperative.slug}/simpanan/wajib/']").first.click()
     visit.seen("collection")
     no_sideways_scroll(page)
     ticks = page.locator("label.tick")
