@@ -110,18 +110,6 @@ def test_wajib_collection_on_a_phone_with_120_members(coop, visit, page):
     expect(page.locator(".receipt-words")).to_contain_text("Dua puluh lima ribu rupiah")
     pdf = page.request.get(page.url + "pdf/")
     assert pdf.ok and pdf.body().startswith(b"%PDF")
-    # the member's savings, the deposit form (htmx brings a type's default amount), the arrears list
-    visit.goto(f"/c/{cooperative.slug}/simpanan/anggota/{members[3].number}/", "member-savings")
-    no_sideways_scroll(page)
-    page.locator(".actions a").first.click()
-    visit.seen("deposit")
-    page.locator("input[name=savings_type][value=sukarela]").check()
-    expect(page.locator("input[name=amount]")).to_have_value("")
-    page.locator("input[name=savings_type][value=wajib]").check()
-    expect(page.locator("input[name=amount]")).to_have_value("25.000")
-    no_sideways_scroll(page)
-    visit.goto(f"/c/{cooperative.slug}/simpanan/tunggakan/", "arrears")
-    no_sideways_scroll(page)
 
 
 def test_collection_and_deposit_work_without_javascript(coop, browser, live_server, screenshot, check_a11y):
