@@ -162,14 +162,13 @@ def deposit(request, slug, number):
                 "name": member.full_name, "number": txn.number})
             return redirect(url)
     context = {"form": form, "member": member, "balances": balances, "defaults": defaults, "arrears": arrears}
-    if request.htmx and request.htmx.target == "deposit-form" and not posted:
-        return render(request, "members/savings/deposit.html#form", context)
+    if request.htmx and request.htmx.target == "deposit-amount" and not posted:
+        return render(request, "members/savings/deposit.html#amount", context)
     return render(request, "members/savings/deposit.html", context)
 
 
 @access.cooperative_view(roles=WRITERS)
 def withdraw(request, slug, number):
-    cooperative = request.cooperative
     member = _member(request, number)
     balances = sel.balances_of(member)
     posted = request.method == "POST"

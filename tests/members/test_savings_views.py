@@ -216,13 +216,13 @@ def test_deposit_form_defaults_to_pokok_owed_then_wajib(as_manager, ksp, member)
     assert 'name="period" value="2024-02"' in html
 
 
-def test_deposit_type_switch_with_htmx_returns_the_form_with_its_default(as_manager, ksp, member):
+def test_deposit_type_switch_with_htmx_returns_the_amount_with_its_default(as_manager, ksp, member):
     response = as_manager.get(url(ksp, "deposit", number=member.number), {"savings_type": "wajib"},
-                              headers={"HX-Request": "true", "HX-Target": "deposit-form"})
-    html = page(response)
-    assert html.lstrip().startswith("<form") and 'value="25.000"' in html and 'name="period"' in html
+                              headers={"HX-Request": "true", "HX-Target": "deposit-amount"})
+    html = page(response).strip()
+    assert html.startswith('<div id="deposit-amount">') and 'value="25.000"' in html and "<form" not in html
     html = page(as_manager.get(url(ksp, "deposit", number=member.number), {"jenis": "sukarela"}))
-    assert 'value="sukarela" required id="id_savings_type_2" checked' in html and 'name="period"' not in html
+    assert 'value="sukarela" required id="id_savings_type_2" checked' in html and 'name="amount" value=' not in html
 
 
 def test_deposit_with_an_empty_amount_takes_the_cooperatives_amount(as_manager, ksp, member):
@@ -521,7 +521,7 @@ def test_reversed_advance_and_duplicate_payments(ksp, manager):
 def test_arrears_list_sorting_minimum_left_members_and_no_wajib_amount(ksp, manager):
     today = D(2024, 6, 15)
     a = MemberFactory(cooperative=ksp, joined_on=D(2024, 1, 1), number="A1", full_name="Zaenal")
-    b = MemberFactory(cooperative=ksp, joined_on=D(2024, 4, 1), number="B2", full_name="Ayu")
+    MemberFactory(cooperative=ksp, joined_on=D(2024, 4, 1), number="B2", full_name="Ayu")
     c = MemberFactory(cooperative=ksp, joined_on=D(2024, 1, 1), number="C3", full_name="Maman")
     savings.wajib_collect(actor=manager, cooperative=ksp, members=[a, c], period=D(2024, 1, 1), date=D(2024, 1, 20))
     savings.wajib_collect(actor=manager, cooperative=ksp, members=[c], period=D(2024, 2, 1), date=D(2024, 2, 20))
