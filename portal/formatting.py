@@ -34,6 +34,16 @@ def to_decimal(value) -> Decimal | None:
         return None
 
 
+def format_number(value) -> str:
+    """A count or a whole quantity the Indonesian way: 1.250 (thousands with a dot). Empty for None."""
+    amount = to_decimal(value)
+    if amount is None:
+        return ""
+    amount = amount.quantize(Decimal("1"), rounding=ROUND_HALF_UP)
+    text = _group_thousands(str(abs(int(amount))))
+    return f"-{text}" if amount < 0 else text
+
+
 def format_rupiah(value, *, parentheses=False) -> str:
     """Rp 1.250.000 (no decimals when whole), Rp 1.250,50 otherwise.
 

@@ -11,6 +11,12 @@ def rupiah(value):
 
 
 @register.filter
+def angka(value):
+    """1250 → 1.250."""
+    return formatting.format_number(value)
+
+
+@register.filter
 def rupiah_statement(value):
     return formatting.format_rupiah(value, parentheses=True)
 

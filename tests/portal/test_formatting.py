@@ -56,3 +56,11 @@ def test_template_filters_are_builtin():
     )
     with translation.override("id"):
         assert html == "Rp 1.250.000 28 Nov 2026 (Rp 5.000)"
+
+
+@pytest.mark.parametrize(("value", "expected"), [(0, "0"), (999, "999"), (1250, "1.250"), (1234567, "1.234.567"), (-4000, "-4.000"), (Decimal("12.6"), "13"), (None, "")])
+def test_format_number_groups_thousands_with_a_dot(value, expected):
+    from portal.formatting import format_number
+
+    assert format_number(value) == expected
+    assert Template("{{ v|angka }}").render(Context({"v": value})) == expected
