@@ -258,9 +258,10 @@ def member_arrears(*, cooperative, member, today: date | None = None) -> Arrears
     today = today or timezone.localdate()
     monthly = cooperative.simpanan_wajib_monthly_amount or ZERO
     transactions = SavingsTransaction.objects.filter(cooperative=cooperative)
-    if hasattr(member, "own_period"):
-        facts = {name: getattr(member, name) for name in ("own_period", "own_opening", "all_period", "all_opening")}
-    else:
+    names = ("own_period", "own_opening", "all_period", "all_opening")
+    if all(hasattr(member, name) for name in names):
+        facts = {name: getattr(member, name) for name in names}
+    else:  # e.g. a member from arrears_list(), which carries only its own facts
         facts = transactions.aggregate(
             all_period=Min("period", filter=STANDING_WAJIB),
             all_opening=Min("date", filter=Q(kind=TransactionKind.OPENING)),

@@ -537,6 +537,17 @@ def test_arrears_list_sorting_minimum_left_members_and_no_wajib_amount(ksp, mana
     assert sel.arrears_list(cooperative=ksp, today=today) == []
 
 
+def test_member_arrears_accepts_a_member_from_the_arrears_list(ksp, manager):
+    """A row's member carries only its own wajib facts: member_arrears() must still work with it
+    and agree with the list (it used to raise AttributeError)."""
+    today = D(2024, 6, 15)
+    a = MemberFactory(cooperative=ksp, joined_on=D(2024, 1, 1))
+    savings.wajib_collect(actor=manager, cooperative=ksp, members=[a], period=D(2024, 1, 1), date=D(2024, 1, 20))
+    [row] = sel.arrears_list(cooperative=ksp, today=today)
+    detail = sel.member_arrears(cooperative=ksp, member=row.member, today=today)
+    assert (detail.start, detail.months_unpaid) == (row.start, row.months_unpaid) == (D(2024, 1, 1), 5)
+
+
 # --- arrears: the page -------------------------------------------------------------------------
 
 @pytest.fixture
