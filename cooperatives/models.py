@@ -192,3 +192,32 @@ class Counter(TenantModel):
 
     def __str__(self):
         return f"{self.name}={self.value}"
+
+
+class RoleInvitation(TenantModel):
+    """A one-time link that gives a person a staff role in a cooperative once they set their own
+    password (or log in with their existing login): the city admin's way to give a newly
+    registered cooperative its first manager. Only a hash of the token is stored; the token
+    machinery is shared with the member invitations (users/invitations.py)."""
+
+    role = models.CharField(_("role"), max_length=20, choices=CooperativeRole.choices, default=CooperativeRole.MANAGER)
+    title = models.CharField(_("title"), max_length=80, blank=True)
+    full_name = models.CharField(_("full name"), max_length=150)
+    phone = models.CharField(_("phone number"), max_length=20)
+    email = models.EmailField(_("email"), blank=True)
+    token_hash = models.CharField(max_length=64)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    accepted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("role invitation")
+        verbose_name_plural = _("role invitations")
+        constraints = [models.UniqueConstraint(fields=["cooperative", "token_hash"], name="role_invitation_unique_token")]
+        indexes = [models.Index(fields=["token_hash"], name="role_invitation_token")]
+
+    def __str__(self):
+        return f"{self.full_name} – {self.get_role_display()}"
