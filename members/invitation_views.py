@@ -2,15 +2,14 @@
 /c/<slug>/undangan/…, and the invited person's page /undangan/<token>/ (outside any
 cooperative's URL: they have no role anywhere yet).
 
-Wrong tokens are counted per client address in the cache; past `MISSES_ALLOWED` in
-`MISS_WINDOW` seconds every token is refused for a while (429), which makes guessing pointless
-on top of the 256-bit tokens."""
+Wrong tokens are counted per client address in the cache (users/invitations.py, shared with
+staff-role invitations); past `MISSES_ALLOWED` in `MISS_WINDOW` seconds every token is refused
+for a while (429), which makes guessing pointless on top of the 256-bit tokens."""
 
 from django import forms
 from django.contrib import messages
 from django.contrib.auth import login
-from django.core.cache import cache
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
@@ -20,13 +19,14 @@ from django.views.decorators.http import require_POST
 
 from cooperatives import access
 from portal.forms import apply_validation_error
+from users import invitations as shared
 from users.phone import display_phone
 
 from . import invitations as service
 from .models import Invitation, Member
 
-MISSES_ALLOWED = 20
-MISS_WINDOW = 15 * 60
+MISSES_ALLOWED = shared.MISSES_ALLOWED
+MISS_WINDOW = shared.MISS_WINDOW
 
 
 # --- the manager's side (tenant URLs) ------------------------------------------------------------
@@ -69,28 +69,12 @@ def invitation_revoke(request, slug, pk):
 
 # --- the invited person's side -------------------------------------------------------------------
 
-def _client_key(request):
-    """Per client address as allauth's login rate limits see it (its trusted-proxy settings)."""
-    from allauth.account.adapter import get_adapter
-
-    try:
-        address = get_adapter(request).get_client_ip(request)
-    except PermissionDenied:
-        address = "unknown"
-    return "invitation-miss:" + address
-
-
 def _blocked(request) -> bool:
-    return (cache.get(_client_key(request)) or 0) >= MISSES_ALLOWED
+    return shared.blocked(request, MISSES_ALLOWED)
 
 
 def _count_miss(request):
-    key = _client_key(request)
-    if not cache.add(key, 1, MISS_WINDOW):
-        try:
-            cache.incr(key)
-        except ValueError:  # expired in between
-            cache.set(key, 1, MISS_WINDOW)
+    shared.count_miss(request)
 
 
 class AcceptForm(forms.Form):

@@ -4,7 +4,9 @@ login is linked to the register row. Someone who already has a login (a member o
 cooperative) logs in first and gets the second membership on the same login.
 
 - The token is 32 random bytes (URL-safe base64); only its SHA-256 is stored
-  (`Invitation.token_hash`), so the table cannot be used to accept anything.
+  (`Invitation.token_hash`), so the table cannot be used to accept anything. The token, QR,
+  WhatsApp and guess-counting machinery is shared with staff-role invitations
+  (users/invitations.py).
 - One open invitation per member: creating one revokes the older open ones.
 - Valid for 7 days, used once. Expired, revoked or used tokens write nothing.
 - Looking a token up is the one cross-cooperative read here (`invitation_lookup`): the person
@@ -14,12 +16,7 @@ cooperative) logs in first and gets the second membership on the same login.
 - Audit events: invitation.create, invitation.revoke, invitation.accept (and user.create).
 """
 
-import hashlib
-import re
-import secrets
 from dataclasses import dataclass
-from datetime import timedelta
-from urllib.parse import quote
 
 from django.contrib.auth import password_validation
 from django.core.exceptions import ValidationError
@@ -32,47 +29,23 @@ from django_scopes import scope, scopes_disabled
 from cooperatives import access
 from portal.audit import audit_record
 from portal.formatting import format_date
+from users.invitations import (  # noqa: F401  (the shared token machinery, re-exported for callers)
+    TOKEN_PATTERN, VALID_FOR, InvitationState, basic_state, first_name, looks_like_token, new_token, qr_data_uri,
+    token_hash, whatsapp_link,
+)
 from users.models import User
 from users.phone import display_phone, normalize_phone
 
 from .models import Invitation, Member, MemberStatus
 
-VALID_FOR = timedelta(days=7)
-TOKEN_PATTERN = re.compile(r"^[A-Za-z0-9_-]{40,50}$")
-
-
-def token_hash(token: str) -> str:
-    return hashlib.sha256(token.encode("ascii", "ignore")).hexdigest()
-
-
-def looks_like_token(token: str) -> bool:
-    return bool(token) and bool(TOKEN_PATTERN.match(token))
-
-
-class InvitationState:
-    OPEN = "open"
-    EXPIRED = "expired"
-    REVOKED = "revoked"
-    USED = "used"
-    UNUSABLE = "unusable"  # the member left or was linked to a login in the meantime
-    UNKNOWN = "unknown"  # no invitation has this token
-
 
 def state_of(invitation: Invitation, now=None) -> str:
-    now = now or timezone.now()
-    if invitation.accepted_at:
-        return InvitationState.USED
-    if invitation.revoked_at:
-        return InvitationState.REVOKED
-    if invitation.expires_at <= now:
-        return InvitationState.EXPIRED
+    state = basic_state(invitation, now or timezone.now())
+    if state != InvitationState.OPEN:
+        return state
     if invitation.member.status != MemberStatus.ACTIVE or invitation.member.user_id:
         return InvitationState.UNUSABLE
     return InvitationState.OPEN
-
-
-def first_name(full_name: str) -> str:
-    return (full_name or "").split(" ")[0]
 
 
 # --- manager side ----------------------------------------------------------------------------
@@ -106,7 +79,7 @@ def invitation_create(*, actor, member: Member) -> NewInvitation:
         now = timezone.now()
         for older in Invitation.objects.select_for_update().filter(member=member, accepted_at__isnull=True, revoked_at__isnull=True):
             _revoke(actor=actor, invitation=older, now=now, reason="replaced")
-        token = secrets.token_urlsafe(32)
+        token = new_token()
         invitation = Invitation.objects.create(
             cooperative=cooperative, member=member, token_hash=token_hash(token), expires_at=now + VALID_FOR,
             created_by=actor if getattr(actor, "is_authenticated", False) else None,
@@ -142,26 +115,6 @@ def invitation_message(*, member, url, expires_at) -> str:
         "Open this link on your phone to set your password (valid until %(date)s): %(url)s"
     ) % {"name": first_name(member.full_name), "cooperative": member.cooperative.name,
          "date": format_date(expires_at), "url": url}
-
-
-def whatsapp_link(*, phone: str, text: str) -> str:
-    """https://wa.me/<digits>?text=…; without a phone WhatsApp asks whom to send it to."""
-    digits = "".join(ch for ch in (phone or "") if ch.isdigit())
-    return f"https://wa.me/{digits}?text={quote(text, safe='')}"
-
-
-def qr_data_uri(text: str) -> str:
-    """The QR code of `text` as an SVG data: URI (the CSP allows data: images)."""
-    import base64
-    import io
-
-    import qrcode
-    from qrcode.image.svg import SvgPathImage
-
-    image = qrcode.make(text, image_factory=SvgPathImage, box_size=10, border=2)
-    buffer = io.BytesIO()
-    image.save(buffer)
-    return "data:image/svg+xml;base64," + base64.b64encode(buffer.getvalue()).decode("ascii")
 
 
 # --- the invited person's side -----------------------------------------------------------------
