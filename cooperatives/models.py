@@ -46,6 +46,12 @@ class CooperativeKind(models.TextChoices):
     JASA = "jasa", _("Service (jasa)")
 
 
+class RegistryStatus(models.TextChoices):
+    REGISTERED = "registered", _("Registered")
+    DISSOLVED = "dissolved", _("Dissolved")
+    MERGED = "merged", _("Merged")
+
+
 class Cooperative(models.Model):
     """The tenant. Every cooperative-owned row points here through its own `cooperative` key."""
 
@@ -91,6 +97,13 @@ class Cooperative(models.Model):
         help_text=_("{seq} is the running number, {year} the year joined; e.g. {seq:05d} → 00042, A-{year}-{seq:04d} → A-2026-0042."),
     )
     registered_on = models.DateField(_("registered with the city on"), null=True, blank=True)
+    # Dissolved and merged cooperatives stay for history; the city leaves them out of its counts
+    # for book years ending after the status date (city/selectors.py).
+    registry_status = models.CharField(_("registry status"), max_length=12, choices=RegistryStatus.choices,
+                                       default=RegistryStatus.REGISTERED)
+    registry_status_on = models.DateField(_("registry status since"), null=True, blank=True)
+    merged_into = models.ForeignKey("self", on_delete=models.PROTECT, null=True, blank=True, related_name="merged_from",
+                                    verbose_name=_("merged into"))
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -102,6 +115,12 @@ class Cooperative(models.Model):
             models.CheckConstraint(condition=models.Q(book_year_end_month__gte=1, book_year_end_month__lte=12), name="cooperative_book_year_end_month_valid"),
             models.CheckConstraint(condition=models.Q(quorum_fraction__gt=0, quorum_fraction__lte=1), name="cooperative_quorum_fraction_valid"),
             models.CheckConstraint(condition=models.Q(simpanan_pokok_amount__gte=0, simpanan_wajib_monthly_amount__gte=0), name="cooperative_savings_amounts_not_negative"),
+            models.CheckConstraint(
+                condition=models.Q(registry_status="registered", merged_into__isnull=True)
+                | models.Q(registry_status="dissolved", registry_status_on__isnull=False, merged_into__isnull=True)
+                | models.Q(registry_status="merged", registry_status_on__isnull=False, merged_into__isnull=False),
+                name="cooperative_registry_status_consistent",
+            ),
         ]
 
     def __str__(self):

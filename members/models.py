@@ -31,6 +31,9 @@ class Member(TenantModel):
     number = models.CharField(_("member number"), max_length=32)
     full_name = models.CharField(_("full name"), max_length=150)
     nik_ktp = models.CharField(_("NIK KTP"), max_length=16, blank=True)
+    # HMAC of nik_ktp (members/nik.py), set by save() and by every bulk write; the city counts
+    # distinct persons by it without reading the NIK.
+    nik_hash = models.CharField(_("NIK hash"), max_length=64, blank=True, db_index=True, editable=False)
     phone = models.CharField(_("phone number"), max_length=16, blank=True)
     gender = models.CharField(_("gender"), max_length=1, choices=Gender.choices)
     joined_on = models.DateField(_("date joined"))
@@ -79,6 +82,15 @@ class Member(TenantModel):
 
     def __str__(self):
         return f"{self.number} {self.full_name}"
+
+    def save(self, *args, **kwargs):
+        from .nik import nik_hash
+
+        self.nik_hash = nik_hash(self.nik_ktp)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "nik_ktp" in update_fields and "nik_hash" not in update_fields:
+            kwargs["update_fields"] = [*update_fields, "nik_hash"]
+        super().save(*args, **kwargs)
 
     @property
     def nik_ktp_masked(self):

@@ -241,3 +241,10 @@ LOGGING = {
 
 # The demo city's name; also the city whose regions the migrations load.
 PORTAL_CITY_NAME = "Kota Sukabumi"
+
+# Key of the NIK KTP hash (members/nik.py) the city counts distinct persons by; required in
+# production (changing it needs `manage.py city_rebuild_figures --rehash`).
+NIK_HASH_KEY = env("PORTAL_NIK_HASH_KEY", default="dev-only-nik-hash-key-change-me")
+# A cooperative is active for book year Y when it held a RAT for one of the book years
+# Y-(window-1)..Y (city/selectors.py).
+CITY_ACTIVE_WINDOW_YEARS = env.int("PORTAL_CITY_ACTIVE_WINDOW_YEARS", default=3)

@@ -4,7 +4,7 @@ import os
 
 from django.core.exceptions import ImproperlyConfigured
 
-for _name in ("DJANGO_SECRET_KEY", "DJANGO_ALLOWED_HOSTS", "DATABASE_URL"):
+for _name in ("DJANGO_SECRET_KEY", "DJANGO_ALLOWED_HOSTS", "DATABASE_URL", "PORTAL_NIK_HASH_KEY"):
     if not os.environ.get(_name):
         raise ImproperlyConfigured(f"{_name} must be set in the environment for production settings.")
 
@@ -23,6 +23,12 @@ SESSION_COOKIE_HTTPONLY = True
 SECURE_HSTS_SECONDS = env.int("DJANGO_HSTS_SECONDS", default=31536000)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = True
 SECURE_HSTS_PRELOAD = True
+
+# Managers and city staff must use an authenticator app (users/security.py); set the variable
+# to a list of roles to change it, or to an empty value to turn the requirement off.
+PORTAL_MFA_REQUIRED_ROLES = [
+    r for r in env.list("PORTAL_MFA_REQUIRED_ROLES", default=["city_staff", "city_admin", "manager"]) if r
+]
 
 # allauth's login rate limits need a cache shared by every worker process.
 CACHES = {

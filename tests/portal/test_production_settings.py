@@ -13,6 +13,7 @@ PRODUCTION_ENV = {
     "DJANGO_SECRET_KEY": SECRET,
     "DJANGO_ALLOWED_HOSTS": "portal.sukabumikota.go.id",
     "DATABASE_URL": "postgres://portal@127.0.0.1:5432/portal",
+    "PORTAL_NIK_HASH_KEY": "nik-hash-key-for-the-production-settings-test",
 }
 
 
