@@ -4,6 +4,7 @@ from django.urls import include, path
 
 from . import views
 
+handler400 = "portal.views.error_400"
 handler403 = "portal.views.error_403"
 handler404 = "portal.views.error_404"
 handler500 = "portal.views.error_500"
@@ -19,6 +20,7 @@ urlpatterns = [
     path("c/<slug:slug>/", include("members.urls")),
     path("c/<slug:slug>/simpanan/", include("members.savings_urls")),
     path("c/<slug:slug>/saya/", include("members.self_urls")),
+    path("undangan/pengurus/", include("cooperatives.invitation_urls")),
     path("undangan/", include("members.invitation_urls")),
     path("c/<slug:slug>/undangan/", include("members.invitation_manage_urls")),
     path("c/<slug:slug>/rapat/", include("meetings.urls")),
