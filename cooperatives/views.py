@@ -6,6 +6,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from portal.forms import apply_validation_error
+from users.security import sensitive_action
 
 from . import access, selectors, services
 from .forms import CooperativeProfileForm, RoleAssignForm
@@ -31,6 +32,7 @@ def profile_edit(request, slug):
     return render(request, "cooperatives/profile_form.html", {"form": form, "cooperative": cooperative})
 
 
+@sensitive_action  # giving a role (POST) asks for the password again after 15 minutes
 @access.cooperative_view(roles={access.MANAGER})
 def role_list(request, slug):
     cooperative = request.cooperative
@@ -50,6 +52,7 @@ def role_list(request, slug):
     return render(request, "cooperatives/role_list.html", {"assignments": assignments, "form": form})
 
 
+@sensitive_action
 @require_POST
 @access.cooperative_view(roles={access.MANAGER})
 def role_revoke(request, slug, pk):

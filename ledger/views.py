@@ -23,6 +23,7 @@ from django.views.decorators.http import require_POST
 from cooperatives import access
 from portal.formatting import format_rupiah
 from portal.forms import apply_validation_error
+from users.security import sensitive_action
 
 from . import imports, selectors, services
 from .forms import (
@@ -390,6 +391,7 @@ def year_prepare(request, slug, year):
     return redirect("ledger:years", slug=slug)
 
 
+@sensitive_action  # POST asks for the password again after 15 minutes
 @access.cooperative_view(roles=CLOSERS)
 def year_close(request, slug, year):
     """GET: what closing will do (the SHU of the year); POST: close it."""
@@ -412,6 +414,7 @@ def year_close(request, slug, year):
     })
 
 
+@sensitive_action  # POST asks for the password again after 15 minutes
 @access.cooperative_view(roles=CLOSERS)
 def year_reopen(request, slug, year):
     book_year = get_object_or_404(BookYear, year=year)

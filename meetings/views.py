@@ -22,6 +22,7 @@ from cooperatives import access
 from members.models import Member
 from members.selectors import membership_of_user
 from portal.forms import apply_validation_error
+from users.security import sensitive_action
 
 from . import page_selectors, pdf, services
 from .forms import (
@@ -504,6 +505,7 @@ def officer_remove(request, slug, pk, officer_pk):
     return redirect("meetings:decision", slug=slug, pk=meeting.pk, item_pk=officer.agenda_item_id)
 
 
+@sensitive_action  # handing over the manager role asks for the password again after 15 minutes
 @access.cooperative_view(roles=MANAGER)
 def officer_hand_over(request, slug, pk, officer_pk):
     """The newly elected pengurus takes office: their login gets the manager role."""

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 
 from cooperatives import access
 from portal.forms import apply_validation_error
+from users.security import sensitive_action
 
 from . import exports, imports, selectors, services
 from .forms import CONSENT_TEXT, MemberAddForm, MemberForm, MemberImportConfirmForm, MemberImportForm, MemberLeaveForm, MemberSearchForm
@@ -224,6 +225,7 @@ def member_import_confirm(request, slug):
 
 # --- export ----------------------------------------------------------------------------------
 
+@sensitive_action(on_get=True)  # the register's personal data: the password again after 15 minutes
 @access.cooperative_view(roles=access.STAFF_ROLES)
 def member_export(request, slug):
     """?format=xlsx|csv|pdf, with the list's filters (q, status, year)."""

@@ -19,6 +19,7 @@ from ledger import selectors, services
 from ledger.models import EntryKind, EntryState, JournalEntry
 from portal.api import CooperativeRolePermission
 from portal.idempotency import IDEMPOTENCY_KEY_HEADER, IDEMPOTENCY_KEY_HEADER_OPTIONAL, IDEMPOTENCY_RESPONSES, idempotent
+from users.api_auth import RecentLoginForSessions
 
 from . import serializers as s
 
@@ -232,6 +233,8 @@ class IncomeStatementView(LedgerAPIView):
 
 class YearCloseView(LedgerAPIView):
     allowed_roles = CLOSERS
+    # through the browser session, closing needs a recent login like the page (users/api_auth.py)
+    permission_classes = [*LedgerAPIView.permission_classes, RecentLoginForSessions]
     parser_classes = [JSONParser]
 
     @extend_schema(

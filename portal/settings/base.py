@@ -54,6 +54,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    # Idle expiry of staff sessions and the MFA requirement (users/security.py).
+    "users.security.LoginSecurityMiddleware",
     # Must come after authentication: it decides access from request.user.
     "cooperatives.middleware.CooperativeTenantMiddleware",
 ]
@@ -141,6 +143,16 @@ LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "home"
 ACCOUNT_LOGOUT_REDIRECT_URL = "account_login"
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_TOTP_ISSUER = "Portal Koperasi"
+# Login security (users/security.py, docs/SECURITY.md "Logins"). Roles that must use an authenticator
+# app (manager, bookkeeper, supervisor, member, city_staff, city_admin): none in dev and the demo
+# unless PORTAL_MFA_REQUIRED_ROLES=manager,city_staff,city_admin is set; production lists three.
+PORTAL_MFA_REQUIRED_ROLES = [r for r in env.list("PORTAL_MFA_REQUIRED_ROLES", default=[]) if r]
+# A staff role's session (any cooperative role but member, a city role) ends after this idle time.
+PORTAL_STAFF_SESSION_IDLE_SECONDS = env.int("PORTAL_STAFF_SESSION_IDLE_SECONDS", default=30 * 60)
+# Sensitive actions (closing/reopening a book year, roles, register and city exports) ask for the
+# password again when the last login or re-authentication is older than this.
+ACCOUNT_REAUTHENTICATION_TIMEOUT = 15 * 60
 
 # --- i18n ---------------------------------------------------------------------
 LANGUAGE_CODE = "id"
@@ -176,7 +188,7 @@ STORAGES = {
 REST_FRAMEWORK = {
     # Token first: an unauthenticated request then gets 401 with WWW-Authenticate, not 403.
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "users.api_auth.PortalTokenAuthentication",  # DRF's, refusing users who must set up MFA
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],

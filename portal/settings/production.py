@@ -24,6 +24,12 @@ SECURE_HSTS_SECONDS = env.int("DJANGO_HSTS_SECONDS", default=31536000)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = True
 SECURE_HSTS_PRELOAD = True
 
+# Managers and city staff must use an authenticator app (users/security.py); set the variable
+# to a list of roles to change it, or to an empty value to turn the requirement off.
+PORTAL_MFA_REQUIRED_ROLES = [
+    r for r in env.list("PORTAL_MFA_REQUIRED_ROLES", default=["city_staff", "city_admin", "manager"]) if r
+]
+
 # allauth's login rate limits need a cache shared by every worker process.
 CACHES = {
     "default": {
