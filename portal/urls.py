@@ -2,9 +2,10 @@ from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
+from city.open_data_views import open_data_page
+
 from . import views
 
-handler400 = "portal.views.error_400"
 handler403 = "portal.views.error_403"
 handler404 = "portal.views.error_404"
 handler500 = "portal.views.error_500"
@@ -29,6 +30,7 @@ urlpatterns = [
     path("c/<slug:slug>/buku/", include("ledger.urls")),
     path("c/<slug:slug>/buku/laporan/", include("ledger.report_urls")),
     path("kota/", include("city.urls")),
+    path("data-terbuka/", open_data_page, name="open_data"),
     path("api/", include("portal.api_urls")),
     path("admin/", admin.site.urls),
 ]
