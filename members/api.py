@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema, extend_schema_field
 from rest_framework import generics, serializers, status
 from rest_framework.parsers import JSONParser
 from rest_framework.response import Response
@@ -52,6 +52,8 @@ class MemberSerializer(serializers.ModelSerializer):
                                              help_text="Code of the city's kelurahan, e.g. 32.72.01.1001.")
     kelurahan_name = serializers.CharField(source="kelurahan.name", read_only=True, allow_null=True, default=None)
     has_login = serializers.SerializerMethodField(help_text="Whether the member has a login to the portal linked.")
+    left_reason = serializers.ChoiceField(choices=LeavingReason.choices, allow_blank=True, read_only=True,
+                                          help_text="Why the member left; empty while a member.")
     phone = serializers.CharField(read_only=True, help_text="E.164, e.g. +6281234567890; empty when not recorded.")
 
     class Meta:
@@ -70,6 +72,11 @@ class MemberSerializer(serializers.ModelSerializer):
 
 # --- input -----------------------------------------------------------------------------------
 
+@extend_schema_field({"type": "string", "nullable": True})
+class KelurahanCodeField(serializers.SlugRelatedField):
+    """A kelurahan by code. DRF reads "" as null for a relation, so the schema allows it too."""
+
+
 class _MemberFieldsSerializer(serializers.Serializer):
     """The register fields a manager writes. Format only; the rules (NIK, phone, duplicates,
     dates) are members.services'."""
@@ -83,8 +90,8 @@ class _MemberFieldsSerializer(serializers.Serializer):
     date_of_birth = LedgerDateField(required=False, allow_null=True)
     occupation = serializers.CharField(max_length=100, required=False, allow_blank=True)
     address = serializers.CharField(max_length=300, required=False, allow_blank=True)
-    kelurahan = serializers.SlugRelatedField(slug_field="code", queryset=Kelurahan.objects.all(), required=False, allow_null=True,
-                                             help_text="Code of the city's kelurahan, e.g. 32.72.01.1001; null for none.")
+    kelurahan = KelurahanCodeField(slug_field="code", queryset=Kelurahan.objects.all(), required=False, allow_null=True,
+                                   help_text="Code of the city's kelurahan, e.g. 32.72.01.1001; null (or \"\") for none.")
     joined_on = LedgerDateField()
 
 
@@ -111,7 +118,8 @@ class MemberUpdateSerializer(_MemberFieldsSerializer):
 class MemberListQuerySerializer(serializers.Serializer):
     q = serializers.CharField(required=False, allow_blank=True, max_length=100,
                               help_text="Part of the name or member number, or a phone number as typed (0812…).")
-    status = serializers.ChoiceField(choices=MemberStatus.choices, required=False, help_text="active or left.")
+    status = serializers.ChoiceField(choices=MemberStatus.choices, required=False, allow_blank=True,
+                                     help_text="active or left; empty: both.")
     year = serializers.IntegerField(required=False, min_value=1900, max_value=2999, help_text="Year joined.")
 
 
@@ -149,7 +157,15 @@ class MemberListView(generics.ListAPIView):
 
     @extend_schema(parameters=[MemberListQuerySerializer], responses={200: MemberSerializer(many=True), 400: ERRORS[400], **READ_ERRORS})
     def get(self, request, *args, **kwargs):
-        return super().get(request, *args, **kwargs)
+        """Each page read is recorded in the audit trail (a read of the register's personal data,
+        like a download of it)."""
+        response = super().get(request, *args, **kwargs)
+        services.member_record_api_list(
+            actor=request.user, cooperative=request._request.cooperative, rows=len(response.data.get("results", [])),
+            page=request.query_params.get("page", "1")[:10], show_full_nik=_show_full_nik(request),
+            filters={k: v[:100] for k, v in request.query_params.items() if k in ("q", "status", "year") and v},
+        )
+        return response
 
     @extend_schema(
         summary="Enter a member in the register",
@@ -189,8 +205,11 @@ class MemberDetailView(generics.GenericAPIView):
 
     @extend_schema(responses={200: MemberSerializer, **READ_ERRORS})
     def get(self, request, slug, number):
-        """One member of the register, by member number."""
-        return Response(MemberSerializer(self._member(number), context={"show_full_nik": _show_full_nik(request)}).data)
+        """One member of the register, by member number. Each read is recorded in the audit trail
+        (who looked at whose personal data)."""
+        member = self._member(number)
+        services.member_record_view(actor=request.user, member=member, via="api")
+        return Response(MemberSerializer(member, context={"show_full_nik": _show_full_nik(request)}).data)
 
     @extend_schema(
         summary="Change a member's register data",

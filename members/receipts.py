@@ -138,3 +138,17 @@ def render_pdf(receipts: list[Receipt], *, title: str = "", request=None) -> byt
 
 def filename(slug: str, name: str) -> str:
     return f"bukti-{slugify(slug)}-{slugify(name)}.pdf"
+
+
+def receipt_record_export(*, actor, cooperative, transactions, entry=""):
+    """Receipts name the member and their balance: a download is an export of personal
+    (financial) data, audited (UU 27/2022, DESIGN.md §10). One receipt: recorded against its
+    member; a collection: the entry number and how many receipts it held."""
+    from portal.audit import audit_record
+
+    transactions = list(transactions)
+    changes = {"receipts": [None, [t.number for t in transactions][:50]], "rows": [None, len(transactions)]}
+    if entry:
+        changes["entry"] = [None, entry]
+    member = transactions[0].member if len(transactions) == 1 else None
+    return audit_record(actor=actor, action="savings.receipt_export", cooperative=cooperative, obj=member, changes=changes)

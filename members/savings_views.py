@@ -256,6 +256,7 @@ def _pdf_response(request, content, name):
 def receipt_pdf(request, slug, number):
     txn = _transaction(request, number)
     content = receipts.render_pdf(receipts.receipts_for(request.cooperative, [txn]), request=request)
+    receipts.receipt_record_export(actor=request.user, cooperative=request.cooperative, transactions=[txn])
     return _pdf_response(request, content, txn.number)
 
 
@@ -390,6 +391,7 @@ def collection_pdf(request, slug, entry):
     transactions = _collection(request, entry)
     content = receipts.render_pdf(receipts.receipts_for(request.cooperative, transactions), request=request,
                                   title=_("Simpanan wajib receipts, %(entry)s") % {"entry": entry})
+    receipts.receipt_record_export(actor=request.user, cooperative=request.cooperative, transactions=transactions, entry=entry)
     return _pdf_response(request, content, f"wajib-{entry}")
 
 

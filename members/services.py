@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 
 from django_scopes import scope
 
+from city.figures import MEMBERS, schedule_refresh
 from cooperatives import access
 from cooperatives.services import counter_next
 from portal.audit import audit_record, diff, snapshot
@@ -106,6 +107,7 @@ def member_admit(*, actor, cooperative, full_name, gender, joined_on, nik_ktp=""
         values["nik_ktp"] = member.nik_ktp_masked  # the audit trail must not become a second copy of the NIK
         audit_record(actor=actor, action="member.admit", cooperative=cooperative, obj=member,
                      changes={k: [None, v] for k, v in values.items()})
+        schedule_refresh(cooperative, {MEMBERS})
     if user is not None:
         access.forget_cached_roles(user)
     return member
@@ -129,6 +131,8 @@ def member_update(*, actor, member: Member, **fields) -> Member:
             changes["nik_ktp"] = [mask_nik(v) for v in changes["nik_ktp"]]
         if changes:
             audit_record(actor=actor, action="member.update", cooperative=cooperative, obj=member, changes=changes)
+        if {"gender", "joined_on", "nik_ktp"} & set(changes):
+            schedule_refresh(cooperative, {MEMBERS})
     return member
 
 
@@ -153,3 +157,20 @@ def member_admit_with_pokok(*, actor, cooperative, pay_pokok=False, via="cash", 
                 raise ValidationError({"via": exc.error_dict["via"]}) from exc
             raise ValidationError({"pay_pokok": messages}) from exc
     return member
+
+
+def member_record_view(*, actor, member: Member, via: str = "page"):
+    """A staff user opened one member's register data (the detail page, or the API): recorded
+    so the cooperative can say who looked at whose personal data (UU 27/2022, DESIGN.md §10).
+    One INSERT, no transaction of its own: a read that fails later still counts as looked at."""
+    return audit_record(actor=actor, action="member.view", cooperative=member.cooperative, obj=member,
+                        changes={"via": [None, via]})
+
+
+def member_record_api_list(*, actor, cooperative, rows: int, page: str, show_full_nik: bool, filters=None):
+    """A page of the register read through the API: recorded like a download of the register
+    (a program can read the whole register page by page)."""
+    return audit_record(actor=actor, action="member.api_list", cooperative=cooperative, changes={
+        "rows": [None, rows], "page": [None, page], "nik": [None, "full" if show_full_nik else "masked"],
+        **({"filters": [None, filters]} if filters else {}),
+    })

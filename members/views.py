@@ -66,6 +66,7 @@ def member_list(request, slug):
 def member_detail(request, slug, number):
     member = _member_or_404(request, number)
     manager = _is_manager(request)
+    services.member_record_view(actor=request.user, member=member, via="page")
     return render(request, "members/member_detail.html", {
         "member": member, "can_edit": manager, "show_full_nik": manager,
     })
