@@ -1,7 +1,10 @@
 """The city's view of a reported RAT's documents (/kota/koperasi/<slug>/rat/<meeting_id>/dokumen/).
 
 City staff and city admins see the documents of a cooperative's RAT once it was reported to the
-city, and nothing else: any other meeting, or a meeting of another cooperative, is 404. Each
+city, and nothing else: any other meeting, or a meeting of another cooperative, is 404. Of those
+documents only the kinds about the cooperative (`meetings.documents.CITY_DOCUMENT_KINDS`:
+financial statements, the pengurus' and pengawas' reports, the work plan, the signed minutes);
+attendance sheets, photos and other papers, which name or show members, are 404 too. Each
 download is audited in the cooperative's trail. The checks and the response are the meetings
 app's (meetings.documents, meetings.document_views); reads are scoped to the one cooperative
 of the URL, so no cross-cooperative query is needed here."""
@@ -27,10 +30,10 @@ def _meeting_or_404(slug, meeting_id):
 @access.city_view()
 def rat_documents(request, slug, meeting_id):
     meeting = _meeting_or_404(slug, meeting_id)
-    current = documents.with_earlier_versions(documents.document_list(meeting=meeting, roles=frozenset(), current_only=False))
+    current = documents.with_earlier_versions(documents.city_document_list(meeting=meeting))
+    checklist = [item for item in documents.document_checklist(current) if item.kind in documents.CITY_DOCUMENT_KINDS]
     return render(request, "meetings/documents/city_list.html", {
-        "meeting": meeting, "cooperative": meeting.cooperative, "documents": current,
-        "checklist": documents.document_checklist(current), "city": True,
+        "meeting": meeting, "cooperative": meeting.cooperative, "documents": current, "checklist": checklist, "city": True,
     })
 
 

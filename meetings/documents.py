@@ -45,6 +45,15 @@ RAT_CHECKLIST = (
     DocumentKind.WORK_PLAN, DocumentKind.MINUTES_SIGNED, DocumentKind.ATTENDANCE_SHEET,
 )
 
+# What the city may see of a reported RAT (decided in issue 6): papers about the cooperative —
+# financial statements, the pengurus' and pengawas' reports, the work plan, the signed minutes
+# (berita acara). Not the attendance sheet nor photos, which name or show members, nor "other"
+# papers, whose content nobody vouches for.
+CITY_DOCUMENT_KINDS = (
+    DocumentKind.ACCOUNTABILITY, DocumentKind.SUPERVISION, DocumentKind.FINANCIAL_STATEMENTS,
+    DocumentKind.WORK_PLAN, DocumentKind.MINUTES_SIGNED,
+)
+
 # For the file input: camera photos and the accepted document types.
 ACCEPT = ",".join([
     "image/*", "application/pdf", ".pdf", ".jpg", ".jpeg", ".png", ".xlsx", ".docx",
@@ -277,12 +286,20 @@ def is_reported_rat(meeting) -> bool:
     return meeting.kind == MeetingKind.RAT and meeting.status == MeetingStatus.REPORTED
 
 
+def city_document_list(*, meeting) -> list[MeetingDocument]:
+    """The documents of a reported RAT the city may see (CITY_DOCUMENT_KINDS), every version."""
+    if not is_reported_rat(meeting):
+        return []
+    return [d for d in document_list(meeting=meeting, roles=frozenset(), current_only=False) if d.kind in CITY_DOCUMENT_KINDS]
+
+
 def city_document(*, meeting, document_id):
-    """A document (any version) of a reported RAT from `city_meeting`, or None."""
+    """A document (any version, of CITY_DOCUMENT_KINDS) of a reported RAT from `city_meeting`,
+    or None."""
     if not is_reported_rat(meeting):
         return None
     with scope(cooperative=meeting.cooperative):
-        document = MeetingDocument.objects.filter(meeting=meeting, pk=document_id).first()
+        document = MeetingDocument.objects.filter(meeting=meeting, pk=document_id, kind__in=CITY_DOCUMENT_KINDS).first()
     if document is not None:
         document.meeting = meeting
     return document
