@@ -8,7 +8,7 @@ Where the numbers come from (per cooperative, per book year Y ending on E):
   book year (closing entries left out);
 - register: members on the register at E (joined on or before E, not left by E), by gender;
   for the book year still running E is in the future, so this is the register today;
-- managers: current manager role assignments made on or before E (roles have no history);
+- managers: the manager role assignments today, for every year (roles keep no history);
 - RAT: the cooperative's RAT meeting for Y (held on, reported on), its deadline (E + the AD/ART's
   months), the latest book year ≤ Y with a RAT and how many book years in a row up to Y had none.
 
@@ -92,6 +92,18 @@ def schedule_refresh(cooperative, parts=ALL_PARTS, *, using=None):
     # the others find nothing. Registering only once per transaction would lose the refresh
     # when that one callback is dropped with a rolled-back savepoint.
     transaction.on_commit(lambda: _flush(using), using=using)
+
+
+def on_cooperative_saved(sender, instance, raw=False, **kwargs):
+    if not raw:
+        schedule_refresh(instance.pk)
+
+
+def on_role_changed(sender, instance, raw=False, **kwargs):
+    from cooperatives.access import MANAGER
+
+    if not raw and instance.role == MANAGER:
+        schedule_refresh(instance.cooperative_id, {MANAGERS})
 
 
 # --- computing -------------------------------------------------------------------------------
@@ -230,11 +242,12 @@ def _rat_figures(meetings, years: _Years):
 
 
 def _managers_figures(cooperative, years: _Years):
+    """The manager (pengurus) role assignments today, for every book year: roles keep no
+    history, and the ODS of a closed year is filled in now, with the board as it is."""
     from cooperatives.access import MANAGER
 
-    assigned = [timezone.localtime(a).date() for a in
-                RoleAssignment.objects.filter(cooperative=cooperative, role=MANAGER).values_list("assigned_at", flat=True)]
-    return {y: {"managers": sum(1 for day in assigned if day <= years.end[y])} for y in years.years}
+    count = RoleAssignment.objects.filter(cooperative=cooperative, role=MANAGER).count()
+    return {y: {"managers": count} for y in years.years}
 
 
 def _shared_persons(cooperative):
@@ -278,7 +291,9 @@ def refresh_cooperative_figures(cooperative, years=None, *, parts=ALL_PARTS):
     exist already (a savings deposit needs only "ledger"); missing rows are always computed whole.
     Returns the number of rows written."""
     if not isinstance(cooperative, Cooperative):
-        cooperative = Cooperative.objects.get(pk=cooperative)
+        cooperative = Cooperative.objects.filter(pk=cooperative).first()
+        if cooperative is None:  # deleted since it was scheduled
+            return 0
     parts = set(parts) & ALL_PARTS
     today = timezone.localdate()
     now = timezone.now()

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from django_scopes import scope
 
+from city.figures import LEDGER, schedule_refresh
 from cooperatives.book_years import book_year_end, book_year_of
 from cooperatives.services import counter_next
 from portal.audit import audit_record
@@ -296,6 +297,7 @@ def _post(*, actor, entry, lines):
     entry.posted_at = timezone.now()
     entry.save(update_fields=["number", "state", "posted_by", "posted_at"])
     _apply_rollup(cooperative, entry, lines)
+    schedule_refresh(cooperative, {LEDGER})  # the city's figures, once after the commit
     audit_record(actor=actor, action="ledger.entry_post", cooperative=cooperative, obj=entry, changes={
         "number": [None, entry.number], "date": [None, entry.date.isoformat()],
         "total": [None, str(sum((l.debit for l in lines), Decimal("0")))],

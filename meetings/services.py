@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from django_scopes import scope
 
+from city.figures import RAT, schedule_refresh
 from cooperatives.book_years import book_year_end
 from members.models import Member, MemberStatus
 from portal.audit import audit_record, diff, snapshot
@@ -430,6 +431,7 @@ def meeting_mark_held(*, actor, meeting, held_on=None) -> Meeting:
     meeting.held_on = held_on
     meeting.members_on_register = members_on_register(meeting)
     meeting.save(update_fields=["status", "held_on", "members_on_register"])
+    schedule_refresh(meeting.cooperative, {RAT})
     audit_record(actor=actor, action="meeting.held", cooperative=meeting.cooperative, obj=meeting,
                  changes={"held_on": [None, held_on.isoformat()], "members_on_register": [None, meeting.members_on_register]})
     return meeting
@@ -480,6 +482,7 @@ def rat_report_submit(*, actor, meeting, total_assets, own_capital, outside_capi
     _advance(meeting, MeetingStatus.REPORTED)
     meeting.reported_on = timezone.localdate()
     meeting.save(update_fields=["status", "reported_on"])
+    schedule_refresh(meeting.cooperative, {RAT})
     audit_record(actor=actor, action="meeting.report", cooperative=meeting.cooperative, obj=meeting,
                  changes={k: [None, str(v)] for k, v in figures.items()})
     return report

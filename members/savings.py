@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from django_scopes import scope
 
+from city.figures import MEMBERS, schedule_refresh
 from cooperatives.services import counter_next
 from ledger import services as ledger
 from ledger.models import Account, EntryKind
@@ -366,6 +367,7 @@ def member_leave(*, actor, member: Member, reason: str, date, note="", via="cash
         member.status = MemberStatus.LEFT
         member.left_on, member.left_reason, member.left_note = date, reason, (note or "")[:300]
         member.save(update_fields=["status", "left_on", "left_reason", "left_note", "updated_at"])
+        schedule_refresh(cooperative, {MEMBERS})
         audit_record(actor=actor, action="member.leave", cooperative=cooperative, obj=member, changes={
             "status": ["active", "left"], "reason": [None, reason], "refund": [None, str(sum((t.amount for t in transactions), Decimal("0")))]})
     if member.user_id:
