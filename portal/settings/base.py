@@ -257,6 +257,10 @@ PORTAL_CITY_NAME = "Kota Sukabumi"
 # Key of the NIK KTP hash (members/nik.py) the city counts distinct persons by; required in
 # production (changing it needs `manage.py city_rebuild_figures --rehash`).
 NIK_HASH_KEY = env("PORTAL_NIK_HASH_KEY", default="dev-only-nik-hash-key-change-me")
+# Keys that encrypt personal fields at rest (NIK KTP; portal/crypto.py): the first encrypts,
+# every one decrypts (rotation: docs/SECURITY.md). Required in production; the default is a
+# public dev/test key.
+PORTAL_FIELD_ENCRYPTION_KEYS = env.list("PORTAL_FIELD_ENCRYPTION_KEY", default=["ZGV2LW9ubHktZmllbGQta2V5LW5vdC1hLXNlY3JldCE="])
 # A cooperative is active for book year Y when it held a RAT for one of the book years
 # Y-(window-1)..Y (city/selectors.py).
 CITY_ACTIVE_WINDOW_YEARS = env.int("PORTAL_CITY_ACTIVE_WINDOW_YEARS", default=3)

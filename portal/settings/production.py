@@ -4,7 +4,8 @@ import os
 
 from django.core.exceptions import ImproperlyConfigured
 
-for _name in ("DJANGO_SECRET_KEY", "DJANGO_ALLOWED_HOSTS", "DATABASE_URL", "PORTAL_NIK_HASH_KEY"):
+for _name in ("DJANGO_SECRET_KEY", "DJANGO_ALLOWED_HOSTS", "DATABASE_URL", "PORTAL_NIK_HASH_KEY",
+              "PORTAL_FIELD_ENCRYPTION_KEY"):
     if not os.environ.get(_name):
         raise ImproperlyConfigured(f"{_name} must be set in the environment for production settings.")
 

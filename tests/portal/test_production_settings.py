@@ -14,6 +14,7 @@ PRODUCTION_ENV = {
     "DJANGO_ALLOWED_HOSTS": "portal.sukabumikota.go.id",
     "DATABASE_URL": "postgres://portal@127.0.0.1:5432/portal",
     "PORTAL_NIK_HASH_KEY": "nik-hash-key-for-the-production-settings-test",
+    "PORTAL_FIELD_ENCRYPTION_KEY": "cHJvZHVjdGlvbi1zZXR0aW5ncy10ZXN0LWtleS0zMmI=",
 }
 
 
