@@ -104,6 +104,8 @@ class Cooperative(models.Model):
     registry_status_on = models.DateField(_("registry status since"), null=True, blank=True)
     merged_into = models.ForeignKey("self", on_delete=models.PROTECT, null=True, blank=True, related_name="merged_from",
                                     verbose_name=_("merged into"))
+    # the decision or letter behind a dissolution or merger (the city admin's record; kept for history)
+    registry_status_reason = models.CharField(_("reason of the registry status"), max_length=500, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
