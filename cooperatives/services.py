@@ -118,3 +118,125 @@ def city_role_assign(*, actor, user, role: str) -> CityRole:
                      changes={"user": [None, str(user)], "role": [None, role]})
     access.forget_cached_roles(user)
     return city_role
+
+
+# --- the city's registry (city admin) --------------------------------------------------------------
+
+REGISTRY_FIELDS = PROFILE_FIELDS + ["registered_on"]
+REGISTRATION_FIELDS = REGISTRY_FIELDS + ["slug"]
+
+
+@transaction.atomic
+def cooperative_register(*, actor, manager_name: str, manager_phone: str, manager_email: str = "", **fields):
+    """Register a cooperative (city admin): the cooperative, its setup steps (the chart of
+    accounts) and a one-time invitation for its first manager, in one transaction. Returns
+    (cooperative, NewRoleInvitation); the invitation's token is shown once by the caller.
+    Every field's problem is reported at once (ValidationError per field)."""
+    from .invitations import _clean_invitee, role_invitation_create
+
+    unknown = set(fields) - set(REGISTRATION_FIELDS)
+    if unknown:
+        raise ValueError(f"not a registration field: {sorted(unknown)}")
+    errors = {}
+    candidate = Cooperative(**fields)
+    try:
+        candidate.full_clean()
+        _validate_region(candidate)
+    except ValidationError as exc:
+        errors.update(exc.message_dict)
+    try:
+        _clean_invitee(full_name=manager_name, phone=manager_phone, email=manager_email)
+    except ValidationError as exc:
+        errors.update(exc.message_dict)
+    if errors:
+        raise ValidationError(errors)
+    cooperative = cooperative_create(actor=actor, **fields)
+    invitation = role_invitation_create(actor=actor, cooperative=cooperative, full_name=manager_name,
+                                        phone=manager_phone, email=manager_email, role=access.MANAGER, title=_("Chair"))
+    return cooperative, invitation
+
+
+@transaction.atomic
+def cooperative_registry_update(*, actor, cooperative: Cooperative, **fields) -> Cooperative:
+    """The city admin corrects a cooperative's legal data and AD/ART settings (the manager's own
+    profile form edits the same fields but the registration date). Audited as
+    cooperative.registry_update with every changed field."""
+    unknown = set(fields) - set(REGISTRY_FIELDS)
+    if unknown:
+        raise ValueError(f"not editable here: {sorted(unknown)}")
+    cooperative = Cooperative.objects.select_for_update().get(pk=cooperative.pk)
+    before = snapshot(cooperative, REGISTRY_FIELDS)
+    for name, value in fields.items():
+        setattr(cooperative, name, value)
+    cooperative.full_clean()
+    _validate_region(cooperative)
+    cooperative.save()
+    changes = diff(before, snapshot(cooperative, REGISTRY_FIELDS))
+    if changes:
+        audit_record(actor=actor, action="cooperative.registry_update", cooperative=cooperative, obj=cooperative, changes=changes)
+    return cooperative
+
+
+REGISTRY_STATUS_FIELDS = ["registry_status", "registry_status_on", "merged_into", "registry_status_reason"]
+
+
+def _registry_status_change(*, actor, cooperative, status, on, reason, into=None) -> Cooperative:
+    from django.utils import timezone
+
+    from portal.formatting import format_date
+
+    cooperative = Cooperative.objects.select_for_update().get(pk=cooperative.pk)
+    errors = {}
+    if cooperative.registry_status != "registered":
+        errors["status"] = _("%(name)s is already %(status)s since %(date)s.") % {
+            "name": cooperative.name, "status": cooperative.get_registry_status_display().lower(),
+            "date": format_date(cooperative.registry_status_on)}
+    if on is None:
+        errors["on"] = _("Enter the date.")
+    elif on > timezone.localdate():
+        errors["on"] = _("The date cannot be in the future.")
+    else:
+        earliest = max([d for d in (cooperative.founded_on, cooperative.registered_on) if d], default=None)
+        if earliest and on < earliest:
+            errors["on"] = _("The date cannot be before the cooperative was founded or registered (%(date)s).") % {
+                "date": format_date(earliest)}
+    reason = " ".join((reason or "").split())
+    if not reason:
+        errors["reason"] = _("Give the reason (e.g. the decision or letter).")
+    elif len(reason) > 500:
+        errors["reason"] = _("At most 500 characters.")
+    if status == "merged":
+        if into is None:
+            errors["merged_into"] = _("Choose the cooperative it merged into.")
+        else:
+            into = Cooperative.objects.select_for_update().get(pk=into.pk)
+            if into.pk == cooperative.pk:
+                errors["merged_into"] = _("A cooperative cannot merge into itself.")
+            elif into.registry_status != "registered":
+                errors["merged_into"] = _("%(name)s is no longer registered; choose the cooperative that continues.") % {
+                    "name": into.name}
+    if errors:
+        raise ValidationError(errors)
+    before = snapshot(cooperative, REGISTRY_STATUS_FIELDS)
+    cooperative.registry_status = status
+    cooperative.registry_status_on = on
+    cooperative.merged_into = into if status == "merged" else None
+    cooperative.registry_status_reason = reason
+    cooperative.save(update_fields=[*REGISTRY_STATUS_FIELDS, "updated_at"])
+    audit_record(actor=actor, action=f"cooperative.{'merge' if status == 'merged' else 'dissolve'}", cooperative=cooperative,
+                 obj=cooperative, changes=diff(before, snapshot(cooperative, REGISTRY_STATUS_FIELDS)))
+    return cooperative
+
+
+@transaction.atomic
+def cooperative_dissolve(*, actor, cooperative: Cooperative, on, reason: str) -> Cooperative:
+    """Mark a cooperative dissolved (city admin), with the date and the reason. It stays in the
+    registry for history; the city leaves it out of its counts after that date."""
+    return _registry_status_change(actor=actor, cooperative=cooperative, status="dissolved", on=on, reason=reason)
+
+
+@transaction.atomic
+def cooperative_merge(*, actor, cooperative: Cooperative, into: Cooperative, on, reason: str) -> Cooperative:
+    """Mark a cooperative merged into another, registered one (city admin), with the date and the
+    reason; kept for history like a dissolution."""
+    return _registry_status_change(actor=actor, cooperative=cooperative, status="merged", on=on, reason=reason, into=into)

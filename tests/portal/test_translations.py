@@ -165,10 +165,6 @@ def test_messages_people_act_on_at_runtime():
         assert translation.gettext("Enter a phone number (e.g. 0812 3456 7890) or an email address.") == (
             "Masukkan nomor HP (mis. 0812 3456 7890) atau alamat email."
         )
-        temporary = translation.gettext(
-            "Temporary password for %(phone)s: %(password)s — give it to the manager in person; it is shown only once."
-        ) % {"phone": "0812-3456-7890", "password": "abcd-efgh-jkmn"}
-        assert temporary.startswith("Kata sandi sementara") and "0812-3456-7890" in temporary and "abcd-efgh-jkmn" in temporary
         assert translation.ngettext("%(n)s cooperative", "%(n)s cooperatives", 3) % {"n": 3} == "3 koperasi"
 
 
