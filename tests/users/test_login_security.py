@@ -472,3 +472,66 @@ def test_the_api_closes_right_after_a_login(client, books, prepared_year, make_u
     client.force_login(make_user(books, "manager"))
     response = client.post(f"/api/v1/c/{books.slug}/ledger/years/2025/close/", content_type="application/json")
     assert response.status_code == 200 and is_closed(books, 2025)
+
+
+def test_handing_over_the_manager_role_asks_for_the_password(client, cooperative, make_user):
+    from django.utils import timezone
+
+    from meetings import services as meeting_services
+    from tests.factories import MemberFactory, UserFactory
+
+    manager = make_user(cooperative, "manager")
+    successor = UserFactory()
+    member = MemberFactory(cooperative=cooperative, joined_on=datetime.date(2020, 1, 1), user=successor)
+    today = timezone.localdate()
+    meeting = meeting_services.meeting_schedule(actor=manager, cooperative=cooperative, book_year=today.year - 1,
+                                                date=today, venue="Aula Koperasi")
+    with scope(cooperative=cooperative):
+        elections = meeting.agenda_items.get(kind="elections")
+    chair = meeting_services.officer_elect(actor=manager, agenda_item=elections, organ="pengurus", position="Ketua",
+                                           name="Baru", member=member)
+    meeting_services.meeting_mark_held(actor=manager, meeting=meeting)
+
+    client.force_login(manager)
+    age_session(client, login=16 * 60)
+    url = reverse("meetings:officer_hand_over", kwargs={"slug": cooperative.slug, "pk": meeting.pk, "officer_pk": chair.pk})
+    reauth_url, next_url = reauth_redirect(client.post(url))
+    with scope(cooperative=cooperative):
+        assert not RoleAssignment.objects.filter(user=successor).exists()
+    client.post(reauth_url, {"password": PASSWORD, "next": next_url})
+    response = client.get(next_url)
+    assert response.status_code == 302 and "/rapat/" in response["Location"]
+    with scope(cooperative=cooperative):
+        assert RoleAssignment.objects.get(user=successor).role == "manager"
+
+
+def test_an_unknown_role_in_the_setting_is_a_system_check_error(settings):
+    from users.checks import mfa_required_roles_are_known
+
+    settings.PORTAL_MFA_REQUIRED_ROLES = ["manager", "city_admin"]
+    assert mfa_required_roles_are_known(None) == []
+    settings.PORTAL_MFA_REQUIRED_ROLES = ["manager", "ketua"]
+    errors = mfa_required_roles_are_known(None)
+    assert [e.id for e in errors] == ["users.E001"] and "ketua" in errors[0].msg
+
+
+def test_production_requires_mfa_of_managers_and_city_staff_unless_told_otherwise():
+    import os
+    import subprocess
+    import sys
+
+    from tests.portal.test_production_settings import NOT_FOR_PRODUCTION, PRODUCTION_ENV, ROOT
+
+    base = {k: v for k, v in os.environ.items()
+            if k not in PRODUCTION_ENV and k not in NOT_FOR_PRODUCTION and k != "PORTAL_MFA_REQUIRED_ROLES"}
+    code = "import portal.settings.production as s; print(sorted(s.PORTAL_MFA_REQUIRED_ROLES))"
+
+    def roles(extra):
+        result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env={**base, **PRODUCTION_ENV, **extra},
+                                capture_output=True, text=True, timeout=60)
+        assert result.returncode == 0, result.stderr
+        return result.stdout.strip()
+
+    assert roles({}) == "['city_admin', 'city_staff', 'manager']"
+    assert roles({"PORTAL_MFA_REQUIRED_ROLES": ""}) == "[]"
+    assert roles({"PORTAL_MFA_REQUIRED_ROLES": "manager,bookkeeper"}) == "['bookkeeper', 'manager']"
