@@ -151,13 +151,30 @@ def _describe(violations) -> str:
     return "\n".join(lines)
 
 
+def _leaving_no_style_attributes(page, action):
+    """Run `action` (a screenshot, an axe run), then remove the empty style="" attributes it left.
+
+    Both leave empty style attributes on elements they touched. When htmx later swaps such an
+    element (a live panel polling, a table row saved inline), its settling copies the old
+    element's attributes onto the new one, and Chromium reports that style attribute as an
+    inline-style CSP violation: the test tools', not the page's. Attributes the page had before
+    are kept."""
+    page.evaluate("() => { window.__styledBefore = new WeakSet(document.querySelectorAll('[style]')); }")
+    result = action()
+    page.evaluate(
+        """() => document.querySelectorAll('[style=""]').forEach(
+               e => { if (!window.__styledBefore.has(e)) e.removeAttribute('style'); })"""
+    )
+    return result
+
+
 @pytest.fixture
 def check_a11y(axe, request):
     """check_a11y(page, "member-home"): no axe violation of impact serious or critical on the page."""
 
     def check(page, name: str):
         page.wait_for_load_state("load")
-        results = axe.run(page)
+        results = _leaving_no_style_attributes(page, lambda: axe.run(page))
         violations = results.response.get("violations", [])
         blocking = [v for v in violations if v.get("impact") in BLOCKING_IMPACTS]
         # Minor and moderate findings do not fail the test but show in its output (-s, or on failure).
@@ -183,7 +200,7 @@ def screenshot(request):
 
     def take(page, name: str) -> Path:
         path = SCREENSHOT_DIR / f"{test_name}--{next(counter):02d}-{name}.png"
-        page.screenshot(path=str(path), full_page=True)
+        _leaving_no_style_attributes(page, lambda: page.screenshot(path=str(path), full_page=True))
         return path
 
     return take
