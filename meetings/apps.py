@@ -18,3 +18,12 @@ class MeetingsConfig(AppConfig):
         from .page_selectors import minutes_papers
 
         register_paper_source(minutes_papers)  # ... and the published minutes
+
+        from members.personal_data import register_section
+
+        from . import personal_data
+
+        # a member's download of all their data (UU 27/2022) includes their SHU and attendance
+        register_section("shu", _("SHU received"), personal_data.shu_rows, personal_data.SHU_COLUMNS)
+        register_section("meetings_attended", _("Meetings attended"), personal_data.attendance_rows,
+                         personal_data.ATTENDANCE_COLUMNS)

@@ -33,6 +33,7 @@ from portal.spreadsheets import DateError, ImportRefused, header_key, parse_date
 from users.phone import normalize_phone
 
 from .models import Gender, Member, MemberStatus, SavingsType, TransactionKind
+from .nik import nik_hash
 from .validators import mask_nik, nik_birth_date, validate_nik_ktp
 
 MAX_BYTES = 5 * 1024 * 1024
@@ -282,7 +283,8 @@ class _Context:
         self.by_stripped_number = {}
         for m in members:
             self.by_stripped_number.setdefault(m.number.lstrip("0"), []).append(m)
-        self.by_nik = {m.nik_ktp: m for m in members if m.nik_ktp}
+        # by the NIK's keyed hash (members/nik.py), as every lookup by NIK: the NIK is encrypted at rest
+        self.by_nik_hash = {m.nik_hash: m for m in members if m.nik_hash}
         self.with_savings = with_savings
         self.kelurahan = {}
         for k in kelurahan:
@@ -416,7 +418,7 @@ def check_member_rows(rows, *, members, with_savings, kelurahan, today=None) -> 
 
         # which member is this?
         member = ctx.member_by_number(number, isinstance(number_cell, (int, float))) if number else None
-        nik_owner = ctx.by_nik.get(nik) if nik else None
+        nik_owner = ctx.by_nik_hash.get(nik_hash(nik)) if nik else None
         if member is not None and nik_owner is not None and nik_owner.pk != member.pk:
             bad("nik_ktp", _("this NIK belongs to member %(number)s %(name)s") % {"number": nik_owner.number, "name": nik_owner.full_name})
         elif member is None and nik_owner is not None:

@@ -4,6 +4,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from cooperatives.models import TenantModel
+from portal.fields import EncryptedCharField
 
 from .validators import mask_nik
 
@@ -30,7 +31,8 @@ class Member(TenantModel):
 
     number = models.CharField(_("member number"), max_length=32)
     full_name = models.CharField(_("full name"), max_length=150)
-    nik_ktp = models.CharField(_("NIK KTP"), max_length=16, blank=True)
+    # encrypted at rest (portal/crypto.py); looked up, and kept unique, by nik_hash
+    nik_ktp = EncryptedCharField(_("NIK KTP"), max_length=16, blank=True)
     # HMAC of nik_ktp (members/nik.py), set by save() and by every bulk write; the city counts
     # distinct persons by it without reading the NIK.
     nik_hash = models.CharField(_("NIK hash"), max_length=64, blank=True, db_index=True, editable=False)
@@ -51,6 +53,8 @@ class Member(TenantModel):
     # UU 27/2022: the lawful basis for processing, recorded when the member is entered.
     consent_at = models.DateTimeField(_("consent to data processing given at"), null=True, blank=True)
     consent_version = models.CharField(_("consent text version"), max_length=20, blank=True)
+    # set when the member's personal data was deleted on their request (members/deletion.py)
+    anonymised_at = models.DateTimeField(_("personal data deleted at"), null=True, blank=True)
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="memberships",
         verbose_name=_("login"),
@@ -65,7 +69,7 @@ class Member(TenantModel):
         constraints = [
             models.UniqueConstraint(fields=["cooperative", "number"], name="member_unique_number"),
             models.UniqueConstraint(
-                fields=["cooperative", "nik_ktp"], condition=~Q(nik_ktp=""), name="member_unique_nik_ktp"
+                fields=["cooperative", "nik_hash"], condition=~Q(nik_hash=""), name="member_unique_nik_hash"
             ),
             models.UniqueConstraint(
                 fields=["cooperative", "user"], condition=Q(user__isnull=False), name="member_unique_user"
@@ -205,3 +209,41 @@ class Invitation(TenantModel):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["cooperative", "token_hash"], name="invitation_unique_token")]
+
+
+class DeletionStatus(models.TextChoices):
+    PENDING = "pending", _("Waiting for the manager")
+    APPROVED = "approved", _("Approved: data deleted")
+    REFUSED = "refused", _("Refused")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+
+
+class DeletionRequest(TenantModel):
+    """A member's request that the cooperative delete their personal data (UU 27/2022), and
+    the manager's answer (members/deletion.py)."""
+
+    member = models.ForeignKey(Member, on_delete=models.PROTECT, related_name="deletion_requests", verbose_name=_("member"))
+    # kept after approval, when the member row no longer links the login: the person still sees the answer
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                                     related_name="deletion_requests", verbose_name=_("asked by"))
+    reason = models.TextField(_("reason"), blank=True)
+    status = models.CharField(_("status"), max_length=10, choices=DeletionStatus.choices, default=DeletionStatus.PENDING)
+    created_at = models.DateTimeField(_("asked at"), auto_now_add=True)
+    decided_at = models.DateTimeField(_("answered at"), null=True, blank=True)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                                   related_name="+", verbose_name=_("answered by"))
+    decision_note = models.TextField(_("reason for refusing"), blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("deletion request")
+        verbose_name_plural = _("deletion requests")
+        constraints = [
+            models.UniqueConstraint(fields=["cooperative", "member"], condition=Q(status="pending"),
+                                    name="deletion_request_one_pending"),
+            models.CheckConstraint(condition=Q(status="pending") | Q(decided_at__isnull=False), name="deletion_request_decided_has_date"),
+        ]
+        indexes = [models.Index(fields=["cooperative", "status"], name="deletion_request_coop_status")]
+
+    def __str__(self):
+        return f"{self.member.number} {self.get_status_display()}"

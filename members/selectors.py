@@ -20,8 +20,8 @@ def active_memberships_of_user(user):
 
 
 def member_list(*, cooperative, search: str = "", status: str = "", year: int | None = None):
-    """The register, by number: search by name, member number or phone (typed 0812…, 62812…
-    or +62812…), filter by status and year joined."""
+    """The register, by number: search by name, member number, phone (typed 0812…, 62812…
+    or +62812…) or a whole NIK KTP, filter by status and year joined."""
     members = Member.objects.filter(cooperative=cooperative)
     if status in MemberStatus.values:
         members = members.filter(status=status)
@@ -30,6 +30,11 @@ def member_list(*, cooperative, search: str = "", status: str = "", year: int | 
     search = " ".join((search or "").split())
     if search:
         condition = Q(full_name__icontains=search) | Q(number__icontains=search)
+        if len(search) == 16 and search.isdigit():
+            # a whole NIK KTP: encrypted at rest, so found by its keyed hash, never by a part of it
+            from .nik import nik_hash
+
+            condition |= Q(nik_hash=nik_hash(search))
         digits = "".join(ch for ch in search if ch.isdigit())
         if digits and not any(ch.isalpha() for ch in search):
             # phones are stored +62812…: what people type (0812…, 62812…, +62812…) is its start;

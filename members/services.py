@@ -14,6 +14,7 @@ from portal.audit import audit_record, diff, snapshot
 from users.phone import normalize_phone
 
 from .models import Member, MemberStatus
+from .nik import nik_hash
 from .validators import mask_nik, validate_nik_ktp
 
 EDITABLE_FIELDS = [
@@ -38,7 +39,8 @@ def _clean_fields(cooperative, fields: dict, *, member=None) -> dict:
         except ValidationError as exc:
             errors["nik_ktp"] = exc.messages[0]
         else:
-            others = Member.objects.filter(cooperative=cooperative, nik_ktp=cleaned["nik_ktp"])
+            # NIK KTP is encrypted at rest: found by its keyed hash (members/nik.py)
+            others = Member.objects.filter(cooperative=cooperative, nik_hash=nik_hash(cleaned["nik_ktp"]))
             if member is not None:
                 others = others.exclude(pk=member.pk)
             if others.exists():
@@ -121,6 +123,8 @@ def member_update(*, actor, member: Member, **fields) -> Member:
     cooperative = member.cooperative
     with scope(cooperative=cooperative):
         member = Member.objects.select_for_update().get(pk=member.pk)
+        if member.anonymised_at:
+            raise ValidationError(_("This member's personal data was deleted on their request; it cannot be entered again."))
         before = snapshot(member, EDITABLE_FIELDS)
         for name, value in _clean_fields(cooperative, fields, member=member).items():
             setattr(member, name, value)

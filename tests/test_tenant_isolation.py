@@ -50,6 +50,9 @@ SAMPLES = {
     "members:import": Sample(),
     "members:import_confirm": Sample(method="post", success=302),
     "members:export": Sample(data={"format": "csv"}),
+    # members' deletion requests (UU 27/2022), for the manager
+    "deletion_requests:list": Sample(),
+    "deletion_requests:detail": Sample(lambda ctx: {"pk": ctx.deletion_request().pk}),
     # savings pages
     "savings:index": Sample(),
     "savings:member": Sample(lambda ctx: {"number": ctx.member.number}),
@@ -211,6 +214,13 @@ class Context:
 
     def fresh_supervisor_assignment(self):
         return RoleAssignmentFactory(cooperative=self.cooperative, role="supervisor")
+
+    def deletion_request(self):
+        """A pending deletion request of a fresh member with a login (members: personal data)."""
+        from members.deletion import deletion_request_create
+
+        member = MemberFactory(cooperative=self.cooperative, user=UserFactory())
+        return deletion_request_create(actor=member.user, member=member, reason="Pindah")
 
     def open_invitation(self):
         """A fresh open invitation for a fresh member (members: self-service)."""
