@@ -13,7 +13,7 @@ members or cooperatives:
    exactly from the published cells through those relations (checked by exact Gaussian
    elimination over the suppressed cells, `determined_cells`), one more cell of a relation that
    reveals it is suppressed: preferably the smallest one counting at least 5, else the smallest
-   non-zero one, else the total. The kecamatan and the jenis tables share the city's totals,
+   non-zero one, else a zero, and the city's total only when nothing else is left. The kecamatan and the jenis tables share the city's totals,
    so they are protected together.
 
 Suppressed cells are published as null with their field names in the row's `suppressed` list;
@@ -147,9 +147,11 @@ def _choose_partner(candidates):
     def value(cell):
         return cell[0].values.get(cell[1]) or 0
 
-    for pool in ([c for c in candidates if value(c) >= THRESHOLD], [c for c in candidates if value(c) > 0], candidates):
+    inner = [c for c in candidates if c[0].key != TOTAL]
+    totals = [c for c in candidates if c[0].key == TOTAL]
+    for pool in ([c for c in inner if value(c) >= THRESHOLD], [c for c in inner if value(c) > 0], inner, totals):
         if pool:
-            return min(pool, key=lambda c: (c[0] is not None and c[0].key == TOTAL, value(c), c[0].key, c[1]))
+            return min(pool, key=lambda c: (value(c), c[0].key, c[1]))
     return None
 
 
@@ -170,7 +172,15 @@ def protect(tables: dict[str, list[Row]], total: Row) -> None:
 
 
 def _hide_partner(exposed, relations) -> bool:
-    """Hide one more published cell of a relation that holds an exposed cell."""
+    """Hide one more published cell: first in a relation with exactly one hidden cell (which it
+    reveals directly), else in a relation that holds an exposed cell (revealed through a chain)."""
+    for relation in relations:
+        hidden = [(r, n) for r, n, _c in relation if n in r.suppressed]
+        if len(hidden) == 1:
+            partner = _choose_partner([(r, n) for r, n, _c in relation if n not in r.suppressed])
+            if partner is not None:
+                partner[0].suppressed.add(partner[1])
+                return True
     for row, name in exposed:
         holding = [relation for relation in relations if any(r is row and n == name for r, n, _c in relation)]
         # the relation that reveals it most directly first: the one with the fewest hidden cells

@@ -212,6 +212,8 @@ SPECTACULAR_SETTINGS = {
         "MeetingStatusEnum": "meetings.models.MeetingStatus", "AttendanceModeEnum": "meetings.models.AttendanceMode",
         "DocumentKindEnum": "meetings.models.DocumentKind", "ShuStatusEnum": "meetings.models.ShuStatus",
         "AgendaItemKindEnum": "meetings.models.AgendaItemKind",
+        "CooperativeKindEnum": "cooperatives.models.CooperativeKind",
+        "RegistryStatusEnum": "cooperatives.models.RegistryStatus",
     },
 }
 
