@@ -55,6 +55,7 @@ PART_FIELDS = {
 SAVINGS_PURPOSES = ("savings_pokok", "savings_wajib", "savings_sukarela", "savings_berjangka")
 EARLIEST_YEAR = 1945
 HASH_CHUNK = 1000
+REBUILD_BATCH = 100
 
 
 # --- scheduling ------------------------------------------------------------------------------
@@ -119,6 +120,7 @@ class _Years:
         from meetings.services import rat_deadline
 
         self.years = list(range(first, last + 1))
+        self.end_month = cooperative.book_year_end_month
         self.end = {y: book_year_end(y, cooperative.book_year_end_month) for y in self.years}
         self.start = {y: book_year_end(y - 1, cooperative.book_year_end_month).toordinal() + 1 for y in self.years}
         self.deadline = {y: rat_deadline(cooperative, y) for y in self.years}
@@ -148,19 +150,23 @@ def _member_groups(cooperative):
 
 
 def _members_figures(groups, years: _Years):
+    """On the register at the end of each year = joined by then − left by then (prefix sums)."""
     from members.models import Gender
 
+    changes = defaultdict(lambda: [0, 0])  # month → [men, women] joining minus leaving
+    for gender, joined, left, n in groups:
+        index = 1 if gender == Gender.FEMALE else 0
+        changes[joined][index] += n
+        if left is not None:
+            changes[left][index] -= n
+    months, m, count = sorted(changes), 0, [0, 0]
     out = {}
     for y in years.years:
         end = _ym(years.end[y])
-        men = women = 0
-        for gender, joined, left, n in groups:
-            if joined <= end and (left is None or left > end):
-                if gender == Gender.FEMALE:
-                    women += n
-                else:
-                    men += n
-        out[y] = {"members_men": men, "members_women": women, "members_total": men + women}
+        while m < len(months) and months[m] <= end:
+            count = [count[0] + changes[months[m]][0], count[1] + changes[months[m]][1]]
+            m += 1
+        out[y] = {"members_men": count[0], "members_women": count[1], "members_total": count[0] + count[1]}
     return out
 
 
@@ -175,39 +181,44 @@ def _ledger_rows(cooperative):
 
 
 def _ledger_figures(rows, years: _Years):
+    """One pass over the rollup rows, then one over the years (prefix sums by month)."""
     from ledger.models import CLOSING_PERIOD, AccountKind
 
+    # per month (and per closed year for period 13): assets, liabilities, equity, income, expense, savings
+    monthly, closing = defaultdict(lambda: [ZERO] * 6), defaultdict(lambda: [ZERO] * 6)
+    slot = {AccountKind.ASSET: 0, AccountKind.LIABILITY: 1, AccountKind.EQUITY: 2, AccountKind.INCOME: 3, AccountKind.EXPENSE: 4}
+    for r in rows:
+        d, c = r["d"] or ZERO, r["c"] or ZERO
+        vector = closing[r["year"]] if r["period"] == CLOSING_PERIOD else monthly[(r["year"], r["period"])]
+        kind = r["account__kind"]
+        vector[slot[kind]] += (d - c) if kind == AccountKind.ASSET else (c - d)  # income, expense: credit − debit
+        if r["account__purpose"] in SAVINGS_PURPOSES:
+            vector[5] += c - d
+    months, closed_years = sorted(monthly), sorted(closing)
+    totals, closed = [ZERO] * 6, [ZERO] * 6  # cumulative regular lines; cumulative closing entries
+    m = k = 0
+
+    def advance(end_ym, year):
+        nonlocal m, k
+        while m < len(months) and months[m] <= end_ym:
+            totals[:] = [a + b for a, b in zip(totals, monthly[months[m]])]
+            m += 1
+        while k < len(closed_years) and closed_years[k] <= year:
+            closed[:] = [a + b for a, b in zip(closed, closing[closed_years[k]])]
+            k += 1
+
+    first = years.years[0]
+    advance(_ym(book_year_end(first - 1, years.end_month)), first - 1)
+    before_income, before_expense = totals[3], totals[4]
     out = {}
     for y in years.years:
-        end = _ym(years.end[y])
-        start = date.fromordinal(years.start[y])
-        start_ym = _ym(start)
-        assets = liabilities = equity = unclosed = savings = income = expense = ZERO
-        for r in rows:
-            kind, period, d, c = r["account__kind"], r["period"], r["d"] or ZERO, r["c"] or ZERO
-            if period == CLOSING_PERIOD:
-                cumulative, in_year = r["year"] <= y, False
-            else:
-                ym = (r["year"], period)
-                cumulative, in_year = ym <= end, start_ym <= ym <= end
-            if cumulative:
-                if kind == AccountKind.ASSET:
-                    assets += d - c
-                elif kind == AccountKind.LIABILITY:
-                    liabilities += c - d
-                elif kind == AccountKind.EQUITY:
-                    equity += c - d
-                else:
-                    unclosed += c - d
-                if r["account__purpose"] in SAVINGS_PURPOSES:
-                    savings += c - d
-            if in_year:
-                if kind == AccountKind.INCOME:
-                    income += c - d
-                elif kind == AccountKind.EXPENSE:
-                    expense += d - c
+        advance(_ym(years.end[y]), y)
+        income, expense = totals[3] - before_income, -(totals[4] - before_expense)
+        before_income, before_expense = totals[3], totals[4]
+        assets, liabilities, equity = totals[0] + closed[0], totals[1] + closed[1], totals[2] + closed[2]
+        unclosed = totals[3] + totals[4] + closed[3] + closed[4]
         out[y] = {
-            "total_savings": savings, "total_assets": assets, "own_capital": equity + unclosed,
+            "total_savings": totals[5] + closed[5], "total_assets": assets, "own_capital": equity + unclosed,
             "outside_capital": liabilities, "business_volume": income, "shu": income - expense,
         }
     return out
@@ -365,9 +376,12 @@ def rebuild_figures(*, cooperatives=None, years=None, write=None) -> int:
             SharedPerson.objects.all().delete()
         total = 0
         cooperatives = list(queryset)
-        for index, cooperative in enumerate(cooperatives, 1):
-            total += refresh_cooperative_figures(cooperative, years=years)
-            if write and (index % 500 == 0 or index == len(cooperatives)):
-                write(f"  {index}/{len(cooperatives)} cooperatives, {total} rows")
+        for start in range(0, len(cooperatives), REBUILD_BATCH):  # one commit per batch, not per cooperative
+            with transaction.atomic():
+                for cooperative in cooperatives[start:start + REBUILD_BATCH]:
+                    total += refresh_cooperative_figures(cooperative, years=years)
+            done = min(start + REBUILD_BATCH, len(cooperatives))
+            if write and (done % 1000 == 0 or done == len(cooperatives)):
+                write(f"  {done}/{len(cooperatives)} cooperatives, {total} rows")
     return total
 
