@@ -21,7 +21,7 @@ pytestmark = pytest.mark.django_db
 def _row(**figures):
     cooperative = CooperativeFactory(**{k: figures.pop(k) for k in ("name", "nik_koperasi") if k in figures})
     values = {
-        "status": "active", "rat_status": "held", "rat_held": True, "rat_held_on": datetime.date(2026, 3, 20),
+        "counted": True, "active": True, "rat_status": "held", "rat_held": True, "rat_held_on": datetime.date(2026, 3, 20),
         "rat_reported_on": None, "last_rat_year": 2025, "members_men": 40, "members_women": 60, "members_total": 100,
         "managers": 3, "employees": None, "total_savings": Decimal("150000000.00"), "total_assets": Decimal("250000000.50"),
         "own_capital": Decimal("180000000"), "outside_capital": Decimal("70000000"), "business_volume": Decimal("90000000"),
@@ -42,7 +42,7 @@ def _sheet(content):
 
 def test_ods_workbook_has_identity_then_the_ods_fields_in_order():
     actor = UserFactory()
-    rows = [_row(name="KSP Sejahtera", nik_koperasi="3272010001"), _row(name="Kopwan Melati", status="inactive", rat_held=False)]
+    rows = [_row(name="KSP Sejahtera", nik_koperasi="3272010001"), _row(name="Kopwan Melati", active=False, rat_held=False)]
     with translation.override("en"):
         export = exports.ods_export(actor=actor, rows=rows, year=2025)
     assert export.filename == "ods-koperasi-2025.xlsx" and export.rows == 2
@@ -94,3 +94,11 @@ def test_an_empty_list_still_has_its_header():
         export = exports.cooperative_list_export(actor=UserFactory(), rows=[], fmt="xlsx", year=2024)
     header, data = _sheet(export.content)
     assert header[0] == "Name" and data == [] and export.rows == 0
+
+
+def test_a_cooperative_no_longer_counted_shows_its_registry_status():
+    row = _row(counted=False)
+    row.registry_status = "dissolved"
+    with translation.override("en"):
+        assert exports.status_label(exports.row_status(row)) == "Dissolved"
+        assert exports.ods_columns()[7].value(row) is False  # not active
