@@ -1,6 +1,7 @@
+from drf_spectacular.utils import extend_schema
 from rest_framework import generics, serializers
 
-from portal.api import CooperativeRolePermission
+from portal.api import NOT_FOUND, UNAUTHENTICATED, CooperativeRolePermission
 
 from . import access
 from .models import Cooperative
@@ -29,3 +30,7 @@ class CooperativeProfileView(generics.RetrieveAPIView):
 
     def get_object(self):
         return self.request._request.cooperative
+
+    @extend_schema(responses={200: CooperativeProfileSerializer, 401: UNAUTHENTICATED, 404: NOT_FOUND})
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from django_scopes import scope
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import generics, serializers, status
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
@@ -23,11 +23,12 @@ from rest_framework.views import APIView
 from cooperatives import access
 from ledger.api.serializers import LedgerDetailErrorSerializer
 from members.models import Member
-from portal.api import CooperativeRolePermission
+from portal.api import PAGE_NOT_FOUND, UNAUTHENTICATED, CooperativeRolePermission
 from portal.idempotency import IDEMPOTENCY_KEY_HEADER, IDEMPOTENCY_RESPONSES, idempotent
 
 from . import api_serializers as s
 from . import selectors, services, shu_exports, shu_services
+from .document_types import TYPES_BY_CONTENT_TYPE as DOCUMENT_CONTENT_TYPES
 from .models import AgendaItem, Attendance, Meeting
 
 MANAGERS = frozenset({access.MANAGER})
@@ -290,7 +291,8 @@ class DocumentListView(TenantAPIView):
 
 class DocumentDownloadView(TenantAPIView):
     @extend_schema(summary="Download a document", responses={
-        (200, "application/octet-stream"): OpenApiResponse(OpenApiTypes.BINARY, description="The file, as an attachment."), **READ_ERRORS})
+        **{(200, content_type): OpenApiResponse(OpenApiTypes.BINARY, description="The file, as an attachment.")
+           for content_type in DOCUMENT_CONTENT_TYPES}, **READ_ERRORS})
     def get(self, request, slug, pk, doc_id):
         from .document_views import document_response
 
@@ -477,6 +479,7 @@ def _my_memberships(user):
     return [m for m in memberships_of_user(user) if m.status == "active"]
 
 
+@extend_schema_view(get=extend_schema(responses={200: s.MyMeetingSerializer(many=True), 401: UNAUTHENTICATED, 404: PAGE_NOT_FOUND}))
 class MyMeetingsView(generics.ListAPIView):
     """Your cooperatives' upcoming meetings you are invited to, and their published minutes."""
 
@@ -506,6 +509,7 @@ def _my_meeting(meeting):
     return data
 
 
+@extend_schema_view(get=extend_schema(responses={200: s.MyShuSerializer(many=True), 401: UNAUTHENTICATED, 404: PAGE_NOT_FOUND}))
 class MyShuView(generics.ListAPIView):
     """Your SHU per cooperative and book year, with the numbers of the formula: approved
     distributions only, newest first."""

@@ -53,6 +53,7 @@ class MeetingSerializer(serializers.ModelSerializer):
     kind = serializers.ChoiceField(choices=MeetingKind.choices)
     mode = serializers.ChoiceField(choices=MeetingMode.choices)
     status = serializers.ChoiceField(choices=MeetingStatus.choices)
+    online_link = serializers.CharField(read_only=True, help_text="The online meeting's link (a URL); empty when none.")
 
     class Meta:
         model = Meeting

@@ -2,8 +2,11 @@
 with balances per savings type. No cooperative in the URL: the rows are found by the user
 (members.self_selectors.memberships_with_balances), so only the user's own ever appear."""
 
+from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import serializers
 from rest_framework.generics import ListAPIView
+
+from portal.api import PAGE_NOT_FOUND, UNAUTHENTICATED
 
 from .models import SavingsType
 from .self_selectors import memberships_with_balances
@@ -41,6 +44,7 @@ def _row(member):
     }
 
 
+@extend_schema_view(get=extend_schema(responses={200: MembershipSerializer(many=True), 401: UNAUTHENTICATED, 404: PAGE_NOT_FOUND}))
 class MyMembershipsView(ListAPIView):
     """Your memberships: each cooperative, your member number, status, date joined and balances
     (decimal strings). Paginated like every list (50 a page)."""

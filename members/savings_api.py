@@ -150,7 +150,7 @@ class MemberSavingsSerializer(serializers.Serializer):
 
 
 class PassbookQuerySerializer(serializers.Serializer):
-    type = inline_enum(SavingsType.choices, required=False, help_text="Only this savings type.")
+    type = inline_enum(SavingsType.choices, required=False, allow_blank=True, help_text="Only this savings type (empty: all).")
     page = serializers.IntegerField(required=False, min_value=1, help_text="Page of the passbook, 50 a page.")
 
 

@@ -6,7 +6,8 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from django.utils.translation import gettext as _
 
-from rest_framework import exceptions, permissions
+from drf_spectacular.utils import OpenApiResponse
+from rest_framework import exceptions, permissions, serializers
 from rest_framework.settings import api_settings
 from rest_framework.views import exception_handler as drf_exception_handler
 
@@ -29,6 +30,16 @@ class CooperativeRolePermission(permissions.BasePermission):
         if request.method not in permissions.SAFE_METHODS:
             allowed = getattr(view, "write_roles", allowed)
         return bool(roles & allowed)
+
+
+class DetailErrorSerializer(serializers.Serializer):
+    detail = serializers.CharField()
+
+
+# The error answers of the schema (docs/API.md "Errors"), for views' extend_schema(responses=…).
+UNAUTHENTICATED = OpenApiResponse(DetailErrorSerializer, description="Not logged in: no session and no valid token.")
+NOT_FOUND = OpenApiResponse(DetailErrorSerializer, description="No such cooperative for you, or no such object in it.")
+PAGE_NOT_FOUND = OpenApiResponse(DetailErrorSerializer, description="No such page of the list (`page` past the last one).")
 
 
 # Django names errors of no single field "__all__"; the API calls them "non_field_errors".

@@ -6,6 +6,7 @@ from city.open_data_views import open_data_page
 
 from . import views
 
+handler400 = "portal.views.error_400"
 handler403 = "portal.views.error_403"
 handler404 = "portal.views.error_404"
 handler500 = "portal.views.error_500"

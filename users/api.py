@@ -4,6 +4,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from cooperatives import access
+from portal.api import UNAUTHENTICATED
 
 
 class RoleInCooperativeSerializer(serializers.Serializer):
@@ -24,7 +25,7 @@ class MeSerializer(serializers.Serializer):
 class MeView(APIView):
     """Who am I: the logged-in user, their city roles and their roles per cooperative."""
 
-    @extend_schema(responses=MeSerializer)
+    @extend_schema(responses={200: MeSerializer, 401: UNAUTHENTICATED})
     def get(self, request):
         user = request.user
         spaces = [s for s in access.spaces_for(user) if s.kind == "cooperative"]

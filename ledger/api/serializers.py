@@ -26,7 +26,7 @@ def Money(**kwargs):  # noqa: N802 - reads like a field class
 def inline_enum(choices, **kwargs):
     """A choice field whose enum is written inline in the schema (field names such as `kind`
     mean different things on different objects, so shared enum components would collide)."""
-    values = [value for value, _label in choices]
+    values = [value for value, _label in choices] + ([""] if kwargs.get("allow_blank") else [])
 
     @extend_schema_field({"type": "string", "enum": values})
     class InlineChoiceField(serializers.ChoiceField):
@@ -116,9 +116,11 @@ class JournalEntrySerializer(JournalEntrySummarySerializer):
     def _total(self, entry, side):
         return f"{sum((getattr(l, side) for l in entry.lines.all()), Decimal('0')):.2f}"
 
+    @extend_schema_field(Money(read_only=True))
     def get_total_debit(self, entry) -> Decimal:
         return self._total(entry, "debit")
 
+    @extend_schema_field(Money(read_only=True))
     def get_total_credit(self, entry) -> Decimal:
         return self._total(entry, "credit")
 
@@ -180,8 +182,8 @@ class JournalEntryReverseSerializer(serializers.Serializer):
 class EntryListQuerySerializer(serializers.Serializer):
     date_from = LedgerDateField(required=False)
     date_to = LedgerDateField(required=False)
-    state = serializers.ChoiceField(choices=["draft", "posted"], required=False)
-    q = serializers.CharField(required=False, max_length=100, help_text="Searches number, description and reference.")
+    state = serializers.ChoiceField(choices=["draft", "posted"], required=False, allow_blank=True, help_text="Empty: both.")
+    q = serializers.CharField(required=False, allow_blank=True, max_length=100, help_text="Searches number, description and reference.")
 
 
 # --- reports ---------------------------------------------------------------------------------
