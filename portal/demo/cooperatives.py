@@ -215,7 +215,9 @@ def plan_cooperatives(*, options: SeedOptions, today: date, regions: list[Region
             founded_year = rng.randint(max(1976, years[0] - 25), years[0])
             latest = date(founded_year, 9, 30)
         else:
-            founded_year = rng.randint(1978, today.year)
+            # founded by the last closed book year, so the city counts every cooperative for it
+            # (the same draw as before, clamped: the other plans stay as they were)
+            founded_year = min(rng.randint(1978, today.year), last_closed)
             latest = today - timedelta(days=60)
         founded_on = _random_day(rng, date(founded_year, 1, 1), min(latest, date(founded_year, 12, 31)))
         registered_on = min(founded_on + timedelta(days=rng.randint(7, 120)), today)

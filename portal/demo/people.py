@@ -12,6 +12,7 @@ from datetime import date, timedelta
 
 from cooperatives.models import Counter
 from members.models import Gender, Member, MemberStatus
+from members.nik import nik_hash
 from members.services import MEMBER_NUMBER_COUNTER, format_member_number
 
 from .context import SeedContext
@@ -96,6 +97,8 @@ def build_members(rng: random.Random, *, cooperative, count: int, founded_on: da
                 left_on=left_on,
             )
         )
+    for member in members:  # bulk_create skips Member.save(), which keeps the hash otherwise
+        member.nik_hash = nik_hash(member.nik_ktp)
     return members
 
 

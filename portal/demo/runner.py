@@ -16,7 +16,7 @@ from django_scopes import scopes_disabled
 
 from cooperatives.models import Cooperative
 
-from . import books, logins, meetings, people
+from . import books, city, logins, meetings, people
 from .context import SeedContext, SeedOptions
 from .cooperatives import CooperativePlan, create_cooperatives, plan_cooperatives
 from .regions import load_regions
@@ -40,6 +40,7 @@ BATCH_STEPS = [
 # Called as step(ctx) once, after every batch.
 FINAL_STEPS = [
     logins.seed_demo_users,
+    city.rebuild,  # the city's figures from everything written above (the seed bypasses the services)
 ]
 
 

@@ -11,7 +11,7 @@ from django.db.models import Max
 from django.utils import timezone
 from django_scopes import scope, scopes_disabled
 
-from city.selectors import city_indicators
+from city.selectors import city_indicators, default_year, indicators
 from cooperatives.book_years import last_closed_book_year
 from cooperatives.models import CityRole, Cooperative, CooperativeKind, Counter, RoleAssignment
 from meetings.models import Meeting
@@ -51,6 +51,13 @@ def seeded(db, tmp_path):
 def test_default_run_gives_the_citys_numbers(seeded):
     figures = city_indicators()
     assert (figures.registered, figures.active, figures.rat_last_closed_year) == (332, 200, 70)
+    # the same from the city figures the seed leaves built (city/figures.py), for the default year
+    built = indicators(default_year())
+    assert (built.registered, built.active, built.rat_held) == (332, 200, 70)
+    year_end = date(default_year(), 12, 31)
+    with scopes_disabled():
+        on_register = Member.objects.filter(joined_on__lte=year_end).exclude(left_on__lte=year_end).count()
+    assert built.members_total == on_register > 0
     with scopes_disabled():
         kinds = defaultdict(int)
         for coop in Cooperative.objects.select_related("kelurahan"):
@@ -209,6 +216,8 @@ def test_numbers_scale_with_n(db, tmp_path):
     seed(tmp_path, "--cooperatives", "40")
     figures = city_indicators()
     assert (figures.registered, figures.active, figures.rat_last_closed_year) == (40, round(40 * 200 / 332), round(40 * 70 / 332))
+    built = indicators(default_year())
+    assert (built.registered, built.active, built.rat_held) == (40, round(40 * 200 / 332), round(40 * 70 / 332))
 
 
 def test_generation_is_deterministic(db):
