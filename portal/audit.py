@@ -16,6 +16,7 @@ ACTION_LABELS = {
     "role.assign": _("Role given"),
     "role.revoke": _("Role removed"),
     "city_role.assign": _("City role given"),
+    "city.export": _("City list or ODS workbook downloaded"),
     "user.create": _("Login created"),
     "member.admit": _("Member admitted"),
     "member.update": _("Member data changed"),
