@@ -347,18 +347,14 @@ def refresh_cooperative_figures(cooperative, years=None, *, parts=ALL_PARTS):
                 computed[y].update(values)
         fields = [f for part in sorted(parts) for f in PART_FIELDS[part]] + ["year_end", "refreshed_at"]
         rows = [
-            CooperativeYearFigures(cooperative=cooperative, book_year=y, year_end=span.end[y], refreshed_at=now, **computed[y])
+            CooperativeYearFigures(cooperative=cooperative, book_year=y, year_end=span.end[y], refreshed_at=now,
+                                   **{"rat_deadline": span.deadline[y], **computed[y]})
             for y in wanted
         ]
-        if full:
-            CooperativeYearFigures.objects.bulk_create(
-                rows, update_conflicts=True, unique_fields=["cooperative", "book_year"], update_fields=fields, batch_size=500,
-            )
-        else:
-            ids = dict(CooperativeYearFigures.objects.filter(cooperative=cooperative, book_year__in=wanted).values_list("book_year", "pk"))
-            for row in rows:
-                row.pk = ids[row.book_year]
-            CooperativeYearFigures.objects.bulk_update(rows, fields, batch_size=500)
+        # one upsert; on existing rows only the recomputed parts' columns change
+        CooperativeYearFigures.objects.bulk_create(
+            rows, update_conflicts=True, unique_fields=["cooperative", "book_year"], update_fields=fields, batch_size=500,
+        )
         if years is None:
             CooperativeYearFigures.objects.filter(cooperative=cooperative).exclude(book_year__in=span.years).delete()
     return len(rows)
