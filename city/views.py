@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from cooperatives import access
 from cooperatives.models import Cooperative
 from portal.formatting import month_name
+from users.security import sensitive_action
 
 from . import exports, presentation, selectors
 from .forms import CooperativeFilterForm, YearForm, clean_sort, sort_choices
@@ -166,6 +167,7 @@ def registry(request):
 
 
 @access.city_view()
+@sensitive_action(on_get=True)  # a download: the password again after 15 minutes (users/security.py)
 def registry_export(request, fmt):
     if fmt not in exports.FORMATS:
         raise Http404
@@ -236,6 +238,7 @@ def compliance_list(request, slug):
 
 
 @access.city_view()
+@sensitive_action(on_get=True)  # a download: the password again after 15 minutes (users/security.py)
 def compliance_export(request, slug, fmt):
     if slug not in COMPLIANCE_SLUGS or fmt not in exports.FORMATS:
         raise Http404
@@ -249,6 +252,7 @@ def compliance_export(request, slug, fmt):
 
 
 @access.city_view()
+@sensitive_action(on_get=True)  # a download: the password again after 15 minutes (users/security.py)
 def ods_export(request):
     year_form, year = _year(request)
     if year is None:

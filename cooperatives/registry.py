@@ -19,6 +19,7 @@ from django.views.decorators.http import require_POST
 from portal.forms import apply_validation_error
 from users.invitations import qr_data_uri, whatsapp_link
 from users.phone import normalize_phone
+from users.security import sensitive_action
 
 from . import access, invitations, services
 from .models import Cooperative
@@ -149,6 +150,7 @@ def _cooperative(slug):
 
 
 @access.city_view(roles={access.CITY_ADMIN})
+@sensitive_action  # gives the manager role by invitation: the password again after 15 minutes
 def cooperative_register(request):
     form = CooperativeRegistrationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -207,6 +209,7 @@ def cooperative_status(request, slug):
 
 
 @access.city_view(roles={access.CITY_ADMIN})
+@sensitive_action  # gives the manager role by invitation: the password again after 15 minutes
 def manager_invitation(request, slug):
     """The first manager's invitation: the open ones (revocable) and a new one (which revokes
     them), e.g. when the link was lost or expired."""
@@ -232,6 +235,7 @@ def manager_invitation(request, slug):
 
 
 @access.city_view(roles={access.CITY_ADMIN})
+@sensitive_action
 @require_POST
 def manager_invitation_revoke(request, slug, pk):
     from django_scopes import scope

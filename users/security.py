@@ -182,8 +182,9 @@ def sensitive_action(view=None, *, on_get=False):
 
     POST (and, with on_get=True, GET — for downloads) from a login older than that goes to
     allauth's re-authentication page (password, or an authenticator code when MFA is on) and
-    comes back: a GET to the same URL, a POST replayed with what was typed. Put it outermost (above
-    require_POST and the role decorator): the tenant middleware has run either way.
+    comes back: a GET to the same URL, a POST replayed with what was typed. Put it above
+    require_POST (which would refuse the continuation GET); below the role decorator, a wrong role
+    gets its 403 before any password prompt. The tenant middleware has run either way.
     """
 
     def decorator(view_func):

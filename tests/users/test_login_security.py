@@ -19,6 +19,7 @@ from cooperatives.models import RoleAssignment
 from ledger import services as ledger_services
 from ledger.models import BookYear
 from portal.models import AuditEvent
+from tests.factories import CooperativeFactory
 from users import security
 
 from .totp import totp
@@ -535,3 +536,51 @@ def test_production_requires_mfa_of_managers_and_city_staff_unless_told_otherwis
     assert roles({}) == "['city_admin', 'city_staff', 'manager']"
     assert roles({"PORTAL_MFA_REQUIRED_ROLES": ""}) == "[]"
     assert roles({"PORTAL_MFA_REQUIRED_ROLES": "manager,bookkeeper"}) == "['bookkeeper', 'manager']"
+
+
+def timezone_year():
+    from django.utils import timezone
+
+    return timezone.localdate().year
+
+
+def test_city_downloads_ask_for_the_password_then_download(client, make_user):
+    client.force_login(make_user(None, "city_staff"))
+    year = str(timezone_year() - 1)
+    urls = [f"/kota/ods/unduh/?tahun={year}", f"/kota/koperasi/unduh/xlsx/?tahun={year}",
+            f"/kota/koperasi/unduh/csv/?tahun={year}", f"/kota/kepatuhan/rat-terlambat/unduh/csv/?tahun={year}"]
+    for url in urls:
+        assert client.get(url).status_code == 200, url  # a fresh login
+    age_session(client, login=16 * 60)
+    for url in urls:
+        reauth_url, next_url = reauth_redirect(client.get(url))
+        assert next_url == url
+    assert client.post(reauth_url, {"password": PASSWORD, "next": next_url})["Location"] == next_url
+    download = client.get(next_url)
+    assert download.status_code == 200 and download["Content-Disposition"].startswith("attachment")
+    # a cooperative role gets its 403 without a password prompt
+    client.force_login(make_user(CooperativeFactory(), "manager"))
+    age_session(client, login=16 * 60)
+    assert client.get(urls[0]).status_code == 403
+
+
+def test_registering_a_cooperative_with_its_first_manager_asks_for_the_password(client, make_user):
+    from cooperatives.models import Cooperative
+    from tests.city.test_registry import registration
+
+    client.force_login(make_user(None, "city_admin"))
+    age_session(client, login=16 * 60)
+    assert client.get("/kota/koperasi/baru/").status_code == 200
+    reauth_url, next_url = reauth_redirect(client.post("/kota/koperasi/baru/", registration()))
+    assert not Cooperative.objects.filter(name="Koperasi Jasa Nyomplong Maju").exists()
+    client.post(reauth_url, {"password": PASSWORD, "next": next_url})
+    response = client.get(next_url, **EN)
+    assert response.status_code == 200 and "/undangan/" in response.content.decode()  # the invitation, shown once
+    cooperative = Cooperative.objects.get(name="Koperasi Jasa Nyomplong Maju")
+    # a new invitation for the first manager, and revoking it, ask as well
+    age_session(client, login=16 * 60)
+    session = client.session
+    session.pop("account_authentication_methods", None)
+    session.save()
+    invitation_url = f"/kota/koperasi/{cooperative.slug}/pengurus-pertama/"
+    reauth_redirect(client.post(invitation_url, {"manager_name": "Ujang", "manager_phone": "0857 1234 5679", "manager_email": ""}))
