@@ -447,8 +447,13 @@ def test_every_sensitive_page_is_marked():
     from meetings import views as meeting_views
     from members import views as member_views
 
+    from city import views as city_views
+    from cooperatives import registry
+
     for view in (ledger_views.year_close, ledger_views.year_reopen, coop_views.role_list, coop_views.role_revoke,
-                 meeting_views.officer_hand_over, member_views.member_export):
+                 meeting_views.officer_hand_over, member_views.member_export, city_views.registry_export,
+                 city_views.compliance_export, city_views.ods_export, registry.cooperative_register,
+                 registry.manager_invitation, registry.manager_invitation_revoke):
         assert getattr(view, "sensitive_action", False), view.__name__
         assert view.allowed_roles  # the isolation suite still sees the roles
 
