@@ -18,6 +18,8 @@ cooperative's manager (docs/SECURITY.md "Personal-data requests").
 - Every step writes an audit event; the member sees the decision on their personal-data page.
 """
 
+from datetime import timedelta
+
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -59,6 +61,18 @@ def requests_of_user(user) -> list[DeletionRequest]:
     with scopes_disabled():
         return list(DeletionRequest.objects.filter(requested_by=user).select_related("cooperative", "member")
                     .order_by("-created_at", "-id"))
+
+
+def recently_answered(user, *, days=30) -> list[DeletionRequest]:
+    """The user's requests answered (approved or refused) in the last `days` days: the notice on
+    "My cooperatives". One query."""
+    if not getattr(user, "is_authenticated", False):
+        return []
+    since = timezone.now() - timedelta(days=days)
+    with scopes_disabled():
+        return list(DeletionRequest.objects.filter(requested_by=user, decided_at__gte=since,
+                                                   status__in=[DeletionStatus.APPROVED, DeletionStatus.REFUSED])
+                    .select_related("cooperative").order_by("-decided_at"))
 
 
 @transaction.atomic

@@ -230,3 +230,13 @@ def test_api_create_list_and_withdraw(client, siti, ksp):
     assert response.status_code == 200 and response.json()["status"] == "withdrawn"
     assert client.post(f"{url}{body['id']}/withdraw/", content_type="application/json").status_code == 400
     assert client.post(f"{url}999999/withdraw/", content_type="application/json").status_code == 404
+
+
+def test_my_cooperatives_tells_of_an_answer(client, ksp, other_cooperative, manager, siti):
+    MemberFactory(cooperative=other_cooperative, user=siti.user)  # the login stays open
+    ask(client, siti)
+    client.force_login(siti.user)
+    assert "data-deletion-answer" not in client.get("/saya/").content.decode()
+    deletion.deletion_request_refuse(actor=manager, request=pending(siti), reason="Masih ada pinjaman")
+    page = client.get("/saya/").content.decode()
+    assert 'data-deletion-answer="refused"' in page and f'href="{PAGE}"' in page
