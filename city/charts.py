@@ -199,8 +199,9 @@ def trend_chart(chart_id: str, title: str, years, series, *, unit=NUMBER) -> Cha
     body = [
         f'<line class="chart-axis" x1="{left}" y1="{y_of(low):.1f}" x2="{right}" y2="{y_of(low):.1f}"/>',
         f'<line class="chart-grid" x1="{left}" y1="{top}" x2="{right}" y2="{top}"/>',
-        _text(left, top - 6, compact(high, unit), "chart-tick"),
     ]
+    if any(values):
+        body.append(_text(left, top - 6, compact(high, unit), "chart-tick"))
     if low < 0:
         body.append(f'<line class="chart-axis" x1="{left}" y1="{y_of(0):.1f}" x2="{right}" y2="{y_of(0):.1f}"/>')
     for index, year in enumerate(years):

@@ -74,14 +74,19 @@ def clean_sort(value: str) -> str:
     return value if value.removeprefix("-") in SORT_FIELDS else "name"
 
 
+class KelurahanField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return f"{obj.name} ({obj.kecamatan.name})"  # the same name may exist in two kecamatan
+
+
 class CooperativeFilterForm(forms.Form):
     q = forms.CharField(label=_("Search name, legal number or NIK Koperasi"), required=False, max_length=100)
     kecamatan = forms.ModelChoiceField(
         label=_("Kecamatan"), queryset=Kecamatan.objects.all(), required=False, empty_label=_("All"),
         error_messages={"invalid_choice": _("This kecamatan is not in the city.")},
     )
-    kelurahan = forms.ModelChoiceField(
-        label=_("Kelurahan"), queryset=Kelurahan.objects.all(), required=False, empty_label=_("All"),
+    kelurahan = KelurahanField(
+        label=_("Kelurahan"), queryset=Kelurahan.objects.select_related("kecamatan"), required=False, empty_label=_("All"),
         error_messages={"invalid_choice": _("This kelurahan is not in the city.")},
     )
     jenis = forms.ChoiceField(

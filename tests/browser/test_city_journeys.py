@@ -113,6 +113,16 @@ def test_city_staff_dashboard_filter_profile_and_ods(size, city_data, browser, b
     expect(page.locator("#rat-history-table a[href*='/dokumen/']")).to_have_count(1)
     seen("profile")
 
+    # the compliance lists and the breakdown by kelurahan (axe and screenshots)
+    page.goto(live_server.url + "/kota/kepatuhan/")
+    expect(page.locator("#rat_overdue")).to_have_attribute("data-count", "3")
+    seen("compliance")
+    page.goto(f"{live_server.url}/kota/rincian/kelurahan/?kecamatan={kecamatan.pk}")
+    expect(page.locator("#table-kelurahan")).to_be_visible()
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= SIZES[size]["viewport"]["width"], f"the breakdown scrolls sideways at {size} size ({width} px)"
+    seen("by-kelurahan")
+
     # the ODS workbook from the dashboard
     page.goto(live_server.url + "/kota/")
     with page.expect_download() as info:

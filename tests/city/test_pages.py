@@ -139,7 +139,7 @@ def test_list_filters(city, coops):
 
 @pytest.mark.parametrize("params", [
     {"kecamatan": "999999"}, {"kecamatan": "abc"}, {"kelurahan": "999999"}, {"jenis": "bank"}, {"status": "asleep"},
-    {"rat": "maybe"}, {"tahun": "1800"}, {"tahun": "x"},
+    {"rat": "maybe"}, {"tahun": "1800"}, {"tahun": "x"}, {"kecamatan": "99999999999999999999999"}, {"q": "nul\x00"},
 ])
 def test_list_unknown_filters_give_an_empty_result_with_a_message(city, coops, params):
     response = city.get("/kota/koperasi/", params, **EN)
