@@ -46,8 +46,9 @@ def open_data_page(request):
     data = open_data.open_data(year if not form.errors else None)
     tables = []
     if data.total is not None:
-        for title, rows in ((_("By kecamatan"), data.by_kecamatan), (_("By jenis"), data.by_kind)):
-            tables.append({"title": title, "rows": [{"label": r.label, "cells": _cells(r)} for r in rows],
+        for title, key_label, rows in ((_("By kecamatan"), _("Kecamatan"), data.by_kecamatan),
+                                       (_("By jenis"), _("Jenis"), data.by_kind)):
+            tables.append({"title": title, "key_label": key_label, "rows": [{"label": r.label, "cells": _cells(r)} for r in rows],
                            "total": {"label": data.total.label, "cells": _cells(data.total)}})
     return render(request, "city/open_data.html", {
         "form": form, "data": data, "tables": tables, "columns": COLUMNS, "threshold": open_data.THRESHOLD,

@@ -20,8 +20,10 @@ def cooperative_with_figures(*, kecamatan="Baros", kind="simpan_pinjam", year=20
                              rat_held=True, last_rat_year=None, **cooperative_fields):
     kelurahan = kelurahan_in(kecamatan)
     cooperative = CooperativeFactory(kind=kind, kelurahan=kelurahan, kecamatan=kelurahan.kecamatan, **cooperative_fields)
-    CooperativeYearFigures.objects.create(
-        cooperative=cooperative, book_year=year, year_end=datetime.date(year, 12, 31),
+    # update_or_create: with real commits (browser tests) the figures engine has already written
+    # the new cooperative's (empty) rows
+    CooperativeYearFigures.objects.update_or_create(cooperative=cooperative, book_year=year, defaults=dict(
+        year_end=datetime.date(year, 12, 31),
         members_men=men, members_women=women, members_total=men + women, managers=1,
         total_savings=Decimal(savings), total_assets=Decimal(assets), own_capital=Decimal(own),
         outside_capital=Decimal(outside), business_volume=Decimal(volume), shu=Decimal(shu),
@@ -29,5 +31,5 @@ def cooperative_with_figures(*, kecamatan="Baros", kind="simpan_pinjam", year=20
         rat_deadline=datetime.date(year + 1, 6, 30),
         last_rat_year=year if rat_held else last_rat_year, years_without_rat=0 if rat_held else 1,
         refreshed_at=timezone.now(),
-    )
+    ))
     return cooperative
