@@ -98,6 +98,9 @@ def role_invitation_create(*, actor, cooperative: Cooperative, full_name: str, p
     if role not in access.STAFF_ROLES:
         raise ValidationError({"role": _("Unknown role.")})
     full_name, phone, email = _clean_invitee(full_name=full_name, phone=phone, email=email)
+    if cooperative.registry_status != "registered":
+        raise ValidationError(_("%(name)s is no longer registered (%(status)s); nobody can be invited to it.") % {
+            "name": cooperative.name, "status": cooperative.get_registry_status_display().lower()})
     now = timezone.now()
     with scope(cooperative=cooperative):
         for older in RoleInvitation.objects.select_for_update().filter(role=role, accepted_at__isnull=True, revoked_at__isnull=True):
@@ -119,6 +122,16 @@ def _revoke(*, actor, invitation, now, reason):
     invitation.save(update_fields=["revoked_at"])
     audit_record(actor=actor, action="role_invitation.revoke", cooperative=invitation.cooperative, obj=invitation,
                  changes={"revoked_at": [None, now.isoformat()], "reason": [None, reason]})
+
+
+def revoke_open_invitations(*, actor, cooperative: Cooperative, reason: str) -> int:
+    """Revoke every open invitation of the cooperative (in the caller's transaction)."""
+    now = timezone.now()
+    with scope(cooperative=cooperative):
+        open_ones = list(RoleInvitation.objects.select_for_update().filter(accepted_at__isnull=True, revoked_at__isnull=True))
+        for invitation in open_ones:
+            _revoke(actor=actor, invitation=invitation, now=now, reason=reason)
+    return len(open_ones)
 
 
 @transaction.atomic

@@ -225,6 +225,9 @@ def _registry_status_change(*, actor, cooperative, status, on, reason, into=None
     cooperative.save(update_fields=[*REGISTRY_STATUS_FIELDS, "updated_at"])
     audit_record(actor=actor, action=f"cooperative.{'merge' if status == 'merged' else 'dissolve'}", cooperative=cooperative,
                  obj=cooperative, changes=diff(before, snapshot(cooperative, REGISTRY_STATUS_FIELDS)))
+    from .invitations import revoke_open_invitations
+
+    revoke_open_invitations(actor=actor, cooperative=cooperative, reason=status)  # nobody is invited to run it any more
     return cooperative
 
 

@@ -284,3 +284,23 @@ def test_status_messages_name_their_fields_in_either_language(make_user):
     with translation.override("en"), pytest.raises(ValidationError) as english:
         services.cooperative_dissolve(actor=make_user(role="city_admin"), cooperative=cooperative, on=None, reason="")
     assert set(caught.value.message_dict) == set(english.value.message_dict) == {"on", "reason"}
+
+
+def test_dissolving_revokes_the_open_invitations_and_allows_no_new_one(client, make_user):
+    from cooperatives import invitations
+
+    admin = make_user(role="city_admin")
+    cooperative = CooperativeFactory()
+    new = invitations.role_invitation_create(actor=admin, cooperative=cooperative, full_name="Calon Ketua", phone="085612341234")
+    services.cooperative_dissolve(actor=admin, cooperative=cooperative, on=datetime.date(2026, 1, 5), reason="Keputusan RAT")
+    with scope(cooperative=cooperative):
+        assert RoleInvitation.objects.get().revoked_at is not None
+    assert client.get(f"/undangan/pengurus/{new.token}/").status_code == 410
+    cooperative.refresh_from_db()
+    with pytest.raises(ValidationError):
+        invitations.role_invitation_create(actor=admin, cooperative=cooperative, full_name="Lain", phone="085612349999")
+    client.force_login(admin)
+    response = client.post(f"/kota/koperasi/{cooperative.slug}/pengurus-pertama/", {"manager_name": "Lain", "manager_phone": "085612349999"})
+    assert response.status_code == 400
+    with scope(cooperative=cooperative):
+        assert RoleInvitation.objects.count() == 1
