@@ -305,6 +305,10 @@ def refresh_cooperative_figures(cooperative, years=None, *, parts=ALL_PARTS):
         cooperative = Cooperative.objects.filter(pk=cooperative).first()
         if cooperative is None:  # deleted since it was scheduled
             return 0
+    # Refreshes of one cooperative take turns (its row, locked to the commit): each reads the
+    # books after the one before it wrote, so a slow refresh never writes older figures over a
+    # newer one's. NO KEY UPDATE: postings inserting rows that point to the cooperative go on.
+    list(Cooperative.objects.select_for_update(no_key=True).filter(pk=cooperative.pk).values_list("pk", flat=True))
     parts = set(parts) & ALL_PARTS
     today = timezone.localdate()
     now = timezone.now()

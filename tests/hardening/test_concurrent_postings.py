@@ -35,6 +35,8 @@ from django.utils import timezone
 from django_scopes import scope, scopes_disabled
 from rest_framework.test import APIClient
 
+from city.figures import rebuild_figures
+from city.models import CooperativeYearFigures
 from cooperatives.models import Counter
 from ledger import selectors, services as ledger_services
 from ledger.models import Account, AccountBalance, JournalEntry, JournalLine
@@ -71,7 +73,8 @@ class Books:
 
 
 def _books(today) -> Books:
-    cooperative = CooperativeFactory()
+    # founded two years ago: the city figures refreshed after every posting span three book years
+    cooperative = CooperativeFactory(founded_on=datetime.date(today.year - 2, 1, 1))
     ledger_services.chart_apply_template(cooperative=cooperative)
     bookkeeper = UserFactory()
     RoleAssignmentFactory(cooperative=cooperative, user=bookkeeper, role="bookkeeper")
@@ -225,6 +228,13 @@ def _numbers_gapless(numbers) -> dict:
     return {key: len(sequences) for key, sequences in series.items()}
 
 
+def _city_figures(cooperative) -> list:
+    """The city's per-year figures of the cooperative as stored (when they were refreshed aside)."""
+    fields = [f.attname for f in CooperativeYearFigures._meta.concrete_fields if f.name not in ("id", "refreshed_at")]
+    with scopes_disabled():
+        return list(CooperativeYearFigures.objects.filter(cooperative=cooperative).order_by("book_year").values_list(*fields))
+
+
 def _counters(cooperative) -> dict:
     with scope(cooperative=cooperative):
         return dict(Counter.objects.values_list("name", "value"))
@@ -245,6 +255,7 @@ def test_a_thousand_postings_from_twenty_threads_with_retries():
             expected_totals[id(books)][books.cash][0] += OPENING_SUKARELA
             expected_totals[id(books)][books.control["sukarela"]][1] += OPENING_SUKARELA
     ops = _operations(rng, all_books, today)
+    rebuild_figures(cooperatives=[b.cooperative for b in all_books])  # the factories bypassed the services that keep them
 
     errors = _run(ops)
     assert errors == []
@@ -314,6 +325,10 @@ def test_a_thousand_postings_from_twenty_threads_with_retries():
             totals = selectors.account_totals(cooperative=coop, as_of=today)
         assert {codes[pk]: [d, c] for pk, (d, c) in totals.items() if d or c} == {
             code: dc for code, dc in expected_totals[id(books)].items() if dc[0] or dc[1]}
+        # the city's figures, refreshed after each posting's commit, are those of the final books
+        incremental = _city_figures(coop)
+        rebuild_figures(cooperatives=[coop])
+        assert incremental and _city_figures(coop) == incremental
 
 
 # --- interrupted postings ------------------------------------------------------------------------
@@ -516,3 +531,44 @@ def test_a_posting_that_raises_inside_leaves_exactly_what_was_there(ready, kind)
     assert _everything(books.cooperative) == before
     response = _post(books, url, body, key)
     _assert_posted_once_with_the_next_numbers(books, member, before, response, kind, today)
+
+
+# --- the city's figures, refreshed after each posting --------------------------------------------
+
+def test_two_postings_whose_figure_refreshes_overlap_leave_the_figures_of_both(monkeypatch):
+    """Each posting refreshes its cooperative's city figures after it commits, by reading the
+    books and writing the figures. When a slow refresh (after the first posting) reads, a second
+    posting commits and its refresh writes, and only then the slow one writes, the figures must
+    still count both postings: refreshes of one cooperative take turns."""
+    import city.figures
+
+    today = timezone.localdate()
+    books = _books(today)
+    rebuild_figures(cooperatives=[books.cooperative])
+    read_done, release = threading.Event(), threading.Event()
+    original = city.figures._ledger_figures
+
+    def slow_after_reading(rows, years):  # called with the books already read
+        if threading.current_thread().name == "first-posting":
+            read_done.set()
+            release.wait(timeout=30)
+        return original(rows, years)
+
+    monkeypatch.setattr(city.figures, "_ledger_figures", slow_after_reading)
+
+    def post(amount):
+        ledger_services.entry_post(actor=books.bookkeeper, cooperative=books.cooperative, date=today, description="Biaya",
+                                   lines=[{"account": books.codes[-1], "debit": amount}, {"account": books.cash, "credit": amount}])
+
+    first, first_outcome = _in_thread(lambda: post("100000"), name="first-posting")
+    assert read_done.wait(timeout=30), "the first refresh never read the books"
+    second, second_outcome = _in_thread(lambda: post("50000"))
+    second.join(timeout=3)  # done at once when refreshes do not take turns; waits for the first when they do
+    release.set()
+    first.join(timeout=30)
+    second.join(timeout=30)
+    assert not first.is_alive() and not second.is_alive()
+    assert "error" not in first_outcome and "error" not in second_outcome, first_outcome.get("traceback") or second_outcome.get("traceback")
+    incremental = _city_figures(books.cooperative)
+    rebuild_figures(cooperatives=[books.cooperative])
+    assert _city_figures(books.cooperative) == incremental
