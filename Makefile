@@ -14,7 +14,7 @@ PYTEST_ARGS ?=
 PYTHON ?= $(shell for c in python3.13 python3.12 $$(ls -d /root/.pyenv/versions/3.1[23]*/bin/python3 2>/dev/null | sort -r) python3; do \
 	if command -v $$c >/dev/null 2>&1 && $$c -c 'import sys; sys.exit(sys.version_info < (3, 12))' >/dev/null 2>&1; then command -v $$c; break; fi; done)
 
-.PHONY: run test setup venv assets translations migrate demo check-python clean bench-seed
+.PHONY: run test setup venv assets translations migrate demo check-python clean bench-seed bench-load
 
 check-python:
 	@if [ -z "$(PYTHON)" ]; then \
@@ -59,6 +59,11 @@ test: setup
 
 bench-seed: migrate
 	$(MANAGE) seed_demo --cooperatives 5000 --members-per-cooperative 200 --without-books
+
+# Load benchmark (bench/load.py): gunicorn + PostgreSQL on 127.0.0.1, locust; its own database.
+BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/postgres
+bench-load: venv
+	DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) bench/load.py $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) node_modules static/vendor var/staticfiles
