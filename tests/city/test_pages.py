@@ -302,3 +302,22 @@ def test_query_counts_do_not_grow_with_the_number_of_cooperatives(city, coops):
     assert after == before
     assert after["/kota/"] <= 15 and after["/kota/koperasi/"] <= 12 and after["/kota/kepatuhan/"] <= 12
     print("queries:", after)
+
+
+def test_a_dissolved_cooperative_leaves_the_counts_but_keeps_its_history(city, coops):
+    from cooperatives.models import Cooperative
+
+    Cooperative.objects.filter(pk=coops["tidur"].pk).update(registry_status="dissolved", registry_status_on=datetime.date(2025, 6, 30))
+    Cooperative.objects.filter(pk=coops["melati"].pk).update(
+        registry_status="merged", registry_status_on=datetime.date(2026, 2, 1), merged_into=coops["sejahtera"])
+    rebuild_figures()
+    html = city.get("/kota/", **EN).content.decode()
+    assert _stat(html, "registered") == "3"  # dissolved in 2025: not counted for 2025; merged in 2026: still counted
+    assert sorted(_slugs(city.get("/kota/koperasi/", {"status": "dissolved"}, **EN).content.decode())) == ["koperasi-tidur"]
+    assert "koperasi-tidur" not in _slugs(city.get("/kota/koperasi/", **EN).content.decode())
+    assert sorted(_slugs(city.get("/kota/koperasi/", {"status": "merged"}, **EN).content.decode())) == ["kopwan-melati"]
+    profile = city.get("/kota/koperasi/kopwan-melati/", **EN).content.decode()
+    assert 'id="registry-status"' in profile and "Merged into Koperasi Sejahtera on 1 Feb 2026" in profile
+    assert 'id="registry-status"' in city.get("/kota/koperasi/koperasi-tidur/", **EN).content.decode()
+    header, rows = _workbook_rows(city.get("/kota/ods/unduh/", **EN).content)
+    assert "Koperasi Tidur" not in [r[0] for r in rows] and len(rows) == 3
