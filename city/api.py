@@ -14,7 +14,7 @@ from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, inline_serializer
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import exceptions, permissions, serializers
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
@@ -22,6 +22,7 @@ from rest_framework.views import APIView
 
 from cooperatives import access
 from cooperatives.models import CooperativeKind, Kecamatan, Kelurahan, RegistryStatus
+from portal.api import DetailErrorSerializer
 
 from . import open_data, selectors
 
@@ -178,9 +179,11 @@ class CityPagination(PageNumberPagination):
 
 
 ERRORS = {
-    400: OpenApiResponse(description="A query parameter is malformed: {field: [message]}."),
-    403: OpenApiResponse(description="Logged in without a city role."),
-    404: OpenApiResponse(description="Not logged in (the same answer as an unknown address)."),
+    400: OpenApiResponse(OpenApiTypes.OBJECT, description="A query parameter is malformed: {field: [message]}."),
+    401: OpenApiResponse(DetailErrorSerializer, description="A token or session that is not valid."),
+    403: OpenApiResponse(DetailErrorSerializer, description="Logged in without a city role."),
+    404: OpenApiResponse(DetailErrorSerializer, description="No credentials at all (the same answer as an unknown address), "
+                                                            "or a page past the last one."),
 }
 
 
