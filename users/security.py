@@ -29,10 +29,12 @@ from cooperatives import access
 
 LOGIN_AT = "portal_login_at"
 LAST_ACTIVITY = "portal_last_activity"
+MFA_CHECKED_AT = "portal_mfa_checked_at"
 STASH = "portal_reauth_stash"
 CONTINUE_PARAM = "lanjut"  # ?lanjut=<one-time token>: the POST that waited for the password
 # The idle clock is written to the session at most once a minute: a page view does not cost a
-# session write (and a query) on every request.
+# session write (and a query) on every request. A passed MFA check is trusted as long (the roles
+# and the authenticator are read again once a minute, not on every page).
 ACTIVITY_WRITE_EVERY = 60
 # A POST waiting for the password is replayed only within this time after it was sent.
 STASH_MAX_AGE = 10 * 60
@@ -236,25 +238,42 @@ class LoginSecurityMiddleware:
     def __call__(self, request):
         user = getattr(request, "user", None)
         if user is not None and user.is_authenticated and hasattr(request, "session"):
-            response = self._idle_expiry(request, user)
+            now = time.time()
+            response = self._idle_expiry(request, user, now)
+            if response is None and request.user.is_authenticated:
+                response = self._mfa_requirement(request, now)
             if response is not None:
                 return response
-            if request.user.is_authenticated and needs_mfa_setup(request.user):
-                if _is_api(request.path_info):
-                    return JsonResponse({"detail": mfa_required_message(), "code": MFA_CODE}, status=403)
-                if not _exempt_from_mfa_setup(request.path_info):
-                    messages.warning(request, _("Your role requires two-factor authentication: set up an authenticator app to continue."))
-                    url = reverse("mfa_activate_totp")
-                    if getattr(request, "htmx", False):
-                        response = HttpResponse(status=204)
-                        response["HX-Redirect"] = url
-                        return response
-                    return HttpResponseRedirect(url)
+            last = request.session.get(LAST_ACTIVITY)
+            if request.user.is_authenticated and (not isinstance(last, (int, float)) or now - last >= ACTIVITY_WRITE_EVERY):
+                request.session[LAST_ACTIVITY] = now
         return self.get_response(request)
 
-    def _idle_expiry(self, request, user):
+    def _mfa_requirement(self, request, now):
+        if not mfa_required_roles():
+            return None
         session = request.session
-        now = time.time()
+        checked = session.get(MFA_CHECKED_AT)
+        if isinstance(checked, (int, float)) and 0 <= now - checked < ACTIVITY_WRITE_EVERY:
+            return None
+        if not needs_mfa_setup(request.user):
+            session[MFA_CHECKED_AT] = now
+            session[LAST_ACTIVITY] = now  # one session write for both clocks
+            return None
+        if _is_api(request.path_info):
+            return JsonResponse({"detail": mfa_required_message(), "code": MFA_CODE}, status=403)
+        if _exempt_from_mfa_setup(request.path_info):
+            return None
+        messages.warning(request, _("Your role requires two-factor authentication: set up an authenticator app to continue."))
+        url = reverse("mfa_activate_totp")
+        if getattr(request, "htmx", False):
+            response = HttpResponse(status=204)
+            response["HX-Redirect"] = url
+            return response
+        return HttpResponseRedirect(url)
+
+    def _idle_expiry(self, request, user, now):
+        session = request.session
         last = session.get(LAST_ACTIVITY)
         idle = staff_idle_seconds()
         if isinstance(last, (int, float)) and idle > 0 and now - last > idle and is_staff_user(user):
@@ -270,6 +289,4 @@ class LoginSecurityMiddleware:
                 response["HX-Redirect"] = login_url
                 return response
             return HttpResponseRedirect(login_url)
-        if not isinstance(last, (int, float)) or now - last >= ACTIVITY_WRITE_EVERY:
-            session[LAST_ACTIVITY] = now
         return None

@@ -193,6 +193,10 @@ def test_a_manager_with_mfa_is_not_redirected(client, cooperative, make_user, se
     settings.PORTAL_MFA_REQUIRED_ROLES = REQUIRED
     assert client.get("/saya/").status_code == 200
     Authenticator.objects.filter(user=manager).delete()  # MFA removed (e.g. by an admin)
+    assert client.get("/saya/").status_code == 200  # a passed check is trusted for a minute
+    session = client.session
+    session[security.MFA_CHECKED_AT] -= 61
+    session.save()
     assert client.get("/saya/")["Location"] == ACTIVATE
 
 
@@ -589,3 +593,30 @@ def test_registering_a_cooperative_with_its_first_manager_asks_for_the_password(
     session.save()
     invitation_url = f"/kota/koperasi/{cooperative.slug}/pengurus-pertama/"
     reauth_redirect(client.post(invitation_url, {"manager_name": "Ujang", "manager_phone": "0857 1234 5679", "manager_email": ""}))
+
+
+def _count_queries(client, url):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(url)
+    assert response.status_code == 200, (url, response.status_code)
+    return len(ctx.captured_queries)
+
+
+def test_the_mfa_requirement_costs_no_query_but_once_a_minute(client, cooperative, make_user, settings):
+    manager = make_user(cooperative, "manager")
+    Authenticator.objects.create(user=manager, type=Authenticator.Type.TOTP, data={"secret": "unused"})
+    member = make_user(cooperative, "member")
+    for user, url in [(manager, f"/c/{cooperative.slug}/anggota/"), (member, "/saya/"), (member, f"/c/{cooperative.slug}/saya/")]:
+        client.force_login(user)
+        settings.PORTAL_MFA_REQUIRED_ROLES = []
+        _count_queries(client, url)  # warm
+        without = _count_queries(client, url)
+        settings.PORTAL_MFA_REQUIRED_ROLES = REQUIRED
+        # once a minute: the authenticator (and city roles, if the page did not read them) read and
+        # the session saved (an UPDATE between a savepoint and its release inside the test's transaction)
+        checking = _count_queries(client, url)
+        assert checking <= without + 4, (url, without, checking)
+        assert _count_queries(client, url) == without  # then trusted for a minute: no extra query
