@@ -364,9 +364,26 @@ def refresh_cooperative_figures(cooperative, years=None, *, parts=ALL_PARTS):
     return len(rows)
 
 
+def _analyze():
+    """Fresh planner statistics after bulk loads (the seed, the benchmark): without them
+    PostgreSQL scans the whole register for a cooperative's NIK hashes instead of using the index."""
+    from django.db import connection
+
+    from ledger.models import AccountBalance
+    from meetings.models import Meeting
+    from members.models import Member
+
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            for model in (Member, AccountBalance, Meeting, SharedPerson, CooperativeYearFigures):
+                cursor.execute(f"ANALYZE {connection.ops.quote_name(model._meta.db_table)}")
+
+
 def rebuild_figures(*, cooperatives=None, years=None, write=None) -> int:
     """Recompute from scratch (`manage.py city_rebuild_figures`): every cooperative, or the
     given ones; returns the number of rows written."""
+    if cooperatives is None:
+        _analyze()
     with scopes_disabled():
         queryset = Cooperative.objects.order_by("pk")
         if cooperatives is not None:
