@@ -181,7 +181,7 @@ def cooperative_edit(request, slug):
             apply_validation_error(form, exc)
         else:
             messages.success(request, _("The registry data of %(name)s was saved.") % {"name": cooperative.name})
-            return redirect("city:registry")
+            return redirect("city:cooperative", slug=cooperative.slug)
     status = 400 if request.method == "POST" else 200
     return render(request, "cooperatives/registry_form.html", {
         "form": form, "cooperative": cooperative, "title": _("Edit registry data")}, status=status)
@@ -203,7 +203,7 @@ def cooperative_status(request, slug):
             apply_validation_error(form, exc)
         else:
             messages.success(request, _("The registry status of %(name)s was changed.") % {"name": cooperative.name})
-            return redirect("city:registry")
+            return redirect("city:cooperative", slug=cooperative.slug)
     status = 400 if request.method == "POST" else 200
     return render(request, "cooperatives/registry_status.html", {"form": form, "cooperative": cooperative}, status=status)
 
