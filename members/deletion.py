@@ -27,6 +27,7 @@ from django.utils.translation import gettext as _
 
 from django_scopes import scope, scopes_disabled
 
+from city.figures import MEMBERS, schedule_refresh
 from cooperatives import access
 from portal.audit import audit_record
 
@@ -216,6 +217,7 @@ def deletion_request_approve(*, actor, request: DeletionRequest) -> DeletionRequ
         member.user = None
         member.anonymised_at = timezone.now()
         member.save()  # Member.save() empties nik_hash with the NIK
+        schedule_refresh(cooperative, {MEMBERS})  # the city's distinct persons lose this NIK hash
         Invitation.objects.filter(member=member, accepted_at__isnull=True, revoked_at__isnull=True).update(revoked_at=timezone.now())
         login = "none"
         if user is not None:
