@@ -177,3 +177,20 @@ def test_public_page_unknown_and_malformed_years(client, city):
     malformed = client.get("/data-terbuka/", {"year": "abc"}, **EN)
     assert malformed.status_code == 200 and "year" in malformed.context["form"].errors
     assert client.post("/data-terbuka/").status_code == 405
+
+
+@pytest.mark.parametrize("path", ["/data-terbuka/?year=2025", "/api/v1/public/indicators/?year=2025"])
+def test_open_data_costs_the_same_queries_at_1_and_40_cooperatives(client, db, path):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def count():
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(path).status_code == 200
+        return len(captured)
+
+    cooperative_with_figures()
+    one = count()
+    for i in range(39):
+        cooperative_with_figures(kecamatan=["Baros", "Cikole", "Citamiang"][i % 3], kind=["jasa", "konsumen"][i % 2])
+    assert count() == one and one <= 12, one
