@@ -136,3 +136,25 @@ def test_city_staff_dashboard_filter_profile_and_ods(size, city_data, browser, b
         assert coop.name in names
     context.close()
     assert not problems, problems
+
+
+def test_the_list_filters_without_javascript(city_data, browser, browser_context_args, live_server):
+    """The same filter form as a plain GET: no htmx, the whole page comes back filtered."""
+    context = browser.new_context(**{**browser_context_args, "java_script_enabled": False})
+    page = context.new_page()
+    staff = city_data["staff"]
+    page.goto(live_server.url + "/akun/login/")
+    form = page.locator("main form").filter(has=page.locator("input[name=password]"))
+    form.locator("input[name=login]").fill("0" + staff.phone.removeprefix("+62"))
+    form.locator("input[name=password]").fill(PASSWORD)
+    form.locator("button[type=submit]").click()
+    page.wait_for_load_state("load")
+    page.goto(live_server.url + "/kota/koperasi/")
+    page.select_option("select[name=jenis]", "produsen")
+    page.select_option("select[name=urut]", "-members_total")
+    page.locator("form.city-filters button[type=submit]").click()
+    page.wait_for_load_state("load")
+    assert "jenis=produsen" in page.url and "urut=-members_total" in page.url
+    expect(page.locator("#result-count")).to_have_attribute("data-count", "1")
+    expect(page.locator("#cooperative-table tbody tr")).to_have_attribute("data-slug", "kota-3")
+    context.close()
