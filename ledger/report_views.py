@@ -37,6 +37,12 @@ def _form_errors_text(form) -> str:
 
 
 def _download(request, report, fmt) -> HttpResponse:
+    from portal.audit import audit_record
+
+    # the general ledger lists entry descriptions, which name members (savings postings): every
+    # download of the books is recorded, like other exports of personal data (DESIGN.md §10)
+    audit_record(actor=request.user, action="ledger.report_export", cooperative=request.cooperative,
+                 changes={"report": [None, report.stem], "format": [None, fmt], "period": [None, report.period]})
     if fmt == "xlsx":
         content, content_type = xlsx.render_xlsx(report), xlsx.CONTENT_TYPE
     else:

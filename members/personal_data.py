@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 from django_scopes import scopes_disabled
 
 from portal.audit import action_label, audit_record
+from users.phone import display_phone
 
 from .models import Member, SavingsBalance, SavingsTransaction, SavingsType
 
@@ -116,7 +117,7 @@ def _profile(member) -> list:
         ("number", _("Member number"), member.number),
         ("full_name", _("Full name"), member.full_name),
         ("nik_ktp", _("NIK KTP"), member.nik_ktp),
-        ("phone", _("Phone number"), member.phone),
+        ("phone", _("Phone number"), (member.phone, display_phone(member.phone) or "–")),
         ("gender", _("Gender"), coded(member.gender, member.get_gender_display())),
         ("place_of_birth", _("Place of birth"), member.place_of_birth),
         ("date_of_birth", _("Date of birth"), member.date_of_birth),

@@ -54,6 +54,7 @@ ACTION_LABELS = {
     "ledger.year_prepare": _("Book year prepared for closing"),
     "ledger.year_close": _("Book year closed"),
     "ledger.year_reopen": _("Book year reopened"),
+    "ledger.report_export": _("Ledger report downloaded"),
     "meeting.document_upload": _("Meeting document uploaded"),
     "meeting.document_supersede": _("Meeting document replaced by a new version"),
     "meeting.document_delete": _("Meeting document deleted"),

@@ -106,3 +106,19 @@ def test_existing_exports_are_audited(client, ksp, make_user):
     today = datetime.date.today()
     client.get(reverse("self:statement", kwargs={"slug": ksp.slug}), {"year": today.year})
     assert len(events("member.statement_export")) == 1
+
+
+@pytest.mark.parametrize("fmt", ["pdf", "xlsx"])
+def test_ledger_report_downloads_are_recorded(client, ksp, make_user, fmt):
+    """The general ledger lists entry descriptions that name members (savings postings)."""
+    member = MemberFactory(cooperative=ksp, joined_on=D(2024, 1, 10))
+    savings.savings_deposit(actor=None, member=member, savings_type="sukarela", amount="5000", date=D(2024, 3, 1))
+    viewer = make_user(ksp, "supervisor")
+    client.force_login(viewer)
+    response = client.get(reverse("ledger_reports:trial_balance", kwargs={"slug": ksp.slug}),
+                          {"as_of": "2024-12-31", "format": fmt})
+    assert response.status_code == 200
+    [event] = events("ledger.report_export")
+    assert event.actor == viewer and event.changes["format"] == [None, fmt] and event.changes["report"][1]
+    client.get(reverse("ledger_reports:trial_balance", kwargs={"slug": ksp.slug}), {"as_of": "2024-12-31"})
+    assert len(events("ledger.report_export")) == 1  # looking at the page is not a download
