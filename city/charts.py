@@ -208,6 +208,7 @@ def trend_chart(chart_id: str, title: str, years, series, *, unit=NUMBER) -> Cha
         anchor = "start" if index == 0 and len(years) > 1 else "end" if index == len(years) - 1 and len(years) > 1 else "middle"
         body.append(_text(x_of(index), height - 12, str(year), "chart-tick", anchor))
     legend = []
+    end_labels = []  # (y, text, css) of each line's last value
     for number, (label, values) in enumerate(series):
         css = f"series-{number % SERIES_CLASSES + 1}"
         legend.append((label, css))
@@ -217,8 +218,17 @@ def trend_chart(chart_id: str, title: str, years, series, *, unit=NUMBER) -> Cha
         for index, value in enumerate(values):
             body.append(f'<circle class="chart-dot {css}" cx="{x_of(index):.1f}" cy="{y_of(value):.1f}" r="3.5"/>')
         if values:
-            last = len(values) - 1
-            body.append(_text(x_of(last) - 6, y_of(values[last]) - 8, compact(values[last], unit), f"chart-value {css}", "end"))
+            end_labels.append([y_of(values[-1]) - 8, compact(values[-1], unit), css])
+    # lines ending close together: move their labels apart, one text line each
+    end_labels.sort(key=lambda item: item[0])
+    for before, after in zip(end_labels, end_labels[1:]):
+        after[0] = max(after[0], before[0] + 14)
+    overflow = end_labels[-1][0] - (bottom - 2) if end_labels else 0
+    if overflow > 0:  # keep them above the years
+        for item in end_labels:
+            item[0] = max(item[0] - overflow, 12)
+    for y, text, css in end_labels:
+        body.append(_text(x_of(len(years) - 1) - 6, y, text, f"chart-value {css}", "end"))
     rows = [[str(year)] + [format_value(values[i], unit) for _l, values in series] for i, year in enumerate(years)]
     description = "; ".join(
         f"{label}: " + ", ".join(f"{year} {format_value(v, unit)}" for year, v in zip(years, values)) for label, values in series

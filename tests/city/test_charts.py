@@ -78,3 +78,12 @@ def test_trend_chart_with_negative_values_and_a_single_year():
     assert svg.count("<circle") == 1 and "<polyline" not in svg
     cy = float(re.search(r'cy="([\d.]+)"', svg).group(1))
     assert 0 < cy <= 200
+
+
+def test_trend_end_labels_of_close_lines_do_not_overlap():
+    chart = charts.trend_chart("t", "T", [2024, 2025], [("A", [100, 17]), ("B", [100, 16]), ("C", [0, 15])])
+    ys = sorted(float(y) for y in re.findall(r'<text x="[\d.]+" y="([\d.]+)" text-anchor="end" class="chart-value', str(chart.svg)))
+    assert len(ys) == 3 and all(b - a >= 14 for a, b in zip(ys, ys[1:]))
+    ys_low = sorted(float(y) for y in re.findall(r'y="([\d.]+)" text-anchor="end" class="chart-value', str(
+        charts.trend_chart("z", "Z", [2024, 2025], [("A", [100, 0]), ("B", [100, 0]), ("C", [100, 0])]).svg)))
+    assert max(ys_low) <= 168 and all(b - a >= 14 for a, b in zip(ys_low, ys_low[1:]))
