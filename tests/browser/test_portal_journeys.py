@@ -386,3 +386,62 @@ def test_manager_tours_the_pages_the_cooperative_is_run_from(page, tour, demo):
     tour.goto(f"{c}buku/tahun/", "manager-years")
     tour.goto(f"{c}buku/laporan/posisi-keuangan/", "manager-balance-sheet")
     expect(page.locator("main article.report-sheet")).to_contain_text(cooperative.name)
+
+
+# --- the city admin: the registry ----------------------------------------------------------------------------
+
+def test_city_admin_registers_a_cooperative_and_marks_another_dissolved(page, tour, demo):
+    from cooperatives.models import Kelurahan
+
+    logins, _cooperative = demo
+    admin = logins["city_admin"]
+    tour.login(admin["login"], admin["password"])
+    expect(page).to_have_url(re.compile(r"/kota/$"))
+    tour.seen("city-admin-home")
+
+    # register a cooperative: its first manager's invitation link is shown once
+    page.locator("nav.bottom-nav a[href='/kota/koperasi/']").click()
+    expect(page).to_have_url(re.compile(r"/kota/koperasi/$"))
+    tour.seen("city-admin-registry")
+    page.locator("main a[href='/kota/koperasi/baru/']").click()
+    tour.seen("city-admin-register-form")
+    kelurahan = Kelurahan.objects.select_related("kecamatan").order_by("code").first()
+    page.locator("#id_name").fill("Koperasi Produsen Tani Mekar Jaya")
+    page.locator("#id_kind").select_option("produsen")
+    page.locator("#id_kecamatan").select_option(str(kelurahan.kecamatan_id))
+    page.locator("#id_kelurahan").select_option(str(kelurahan.pk))
+    page.locator("#id_legal_entity_number").fill("AHU-0001234.AH.01.26.TAHUN 2026")
+    page.locator("#id_manager_name").fill("Euis Sumiati")
+    page.locator("#id_manager_phone").fill("0857 6666 7777")
+    page.locator("main form button[type=submit]").click()
+    page.wait_for_load_state("load")
+    link = page.locator("#invitation-link")
+    expect(link).to_be_visible()
+    assert re.search(r"/undangan/pengurus/[A-Za-z0-9_-]+/$", link.inner_text().strip()), link.inner_text()
+    expect(page.locator("img.qr")).to_be_visible()
+    tour.seen("city-admin-invitation-link")
+    with scopes_disabled():
+        registered = Cooperative.objects.get(name="Koperasi Produsen Tani Mekar Jaya")
+    assert registered.registry_status == "registered"
+
+    # mark an inactive demo cooperative dissolved, from its profile
+    with scopes_disabled():
+        target = (Cooperative.objects.filter(registry_status="registered").exclude(slug=DEMO_SLUG).exclude(pk=registered.pk)
+                  .exclude(pk__in=Meeting.objects.filter(kind="rat").values("cooperative_id")).order_by("slug").first())
+    tour.goto(f"/kota/koperasi/{target.slug}/", "city-admin-cooperative")
+    page.locator("#registry-status-change").click()
+    expect(page).to_have_url(re.compile(rf"/kota/koperasi/{re.escape(target.slug)}/status/$"))
+    tour.seen("city-admin-status-form")
+    page.locator("input[name=status][value=dissolved]").check()
+    page.locator("input[name=on]").fill(timezone.localdate().isoformat())
+    page.locator("textarea[name=reason]").fill("Keputusan RA luar biasa tentang pembubaran koperasi.")
+    page.locator("main form button[type=submit]").click()
+    # back to the registry or to the cooperative's profile
+    expect(page).to_have_url(re.compile(rf"/kota/koperasi/({re.escape(target.slug)}/)?$"))
+    tour.seen("city-admin-dissolved")
+    with scopes_disabled():
+        target.refresh_from_db()
+    assert target.registry_status == "dissolved" and target.registry_status_on == timezone.localdate()
+    tour.goto(f"/kota/koperasi/{target.slug}/", "city-admin-dissolved-profile")
+    expect(page.locator("#registry-status")).to_be_visible()
+    expect(page.locator("#registry-status-change")).to_have_count(0)
