@@ -71,6 +71,8 @@ def test_city_staff_dashboard_filter_profile_and_ods(size, city_data, browser, b
     def seen(name):
         page.wait_for_load_state("load")
         assert_styled(page)
+        width = page.evaluate("document.documentElement.scrollWidth")
+        assert width <= SIZES[size]["viewport"]["width"], f"{name} scrolls sideways at {size} size ({width} px)"
         screenshot(page, f"city-{size}-{name}")
         check_a11y(page, f"city-{size}-{name}")
 
