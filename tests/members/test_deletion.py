@@ -240,3 +240,11 @@ def test_my_cooperatives_tells_of_an_answer(client, ksp, other_cooperative, mana
     deletion.deletion_request_refuse(actor=manager, request=pending(siti), reason="Masih ada pinjaman")
     page = client.get("/saya/").content.decode()
     assert 'data-deletion-answer="refused"' in page and f'href="{PAGE}"' in page
+
+
+def test_the_register_links_managers_to_the_requests(client, ksp, manager, make_user):
+    link = f'href="/c/{ksp.slug}/permintaan-hapus/"'
+    client.force_login(manager)
+    assert link in client.get(f"/c/{ksp.slug}/anggota/").content.decode()
+    client.force_login(make_user(ksp, "bookkeeper"))
+    assert link not in client.get(f"/c/{ksp.slug}/anggota/").content.decode()
