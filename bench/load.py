@@ -168,7 +168,7 @@ def free_port() -> int:
 
 def start_gunicorn(env, port, workers, log):
     command = [str(VENV_BIN / "gunicorn"), "portal.wsgi:application", "--bind", f"127.0.0.1:{port}", "--workers", str(workers),
-               "--timeout", "120", "--no-control-socket", "--access-logfile", "-", "--access-logformat", '%(s)s %(m)s %(U)s %(M)sms']
+               "--timeout", "120", "--no-control-socket", "--access-logfile", "-", "--access-logformat", '%(s)s %(m)s %(U)s?%(q)s %(M)sms']
     server = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
@@ -191,6 +191,26 @@ def stop(server):
             server.wait(timeout=30)
         except subprocess.TimeoutExpired:
             os.killpg(server.pid, signal.SIGKILL)
+
+
+def server_times(log_path, start_line):
+    """Per request kind, from gunicorn's access log after `start_line`: how many, and the median
+    and p95 of the time the server took (queueing before a worker took the request excluded)."""
+    times = {}
+    with open(log_path) as log:
+        for number, line in enumerate(log):
+            match = re.match(r"(\d{3}) (\w+) (\S+) (\d+)ms$", line.strip()) if number >= start_line else None
+            if match and "/akun/login/" not in match[3]:
+                path = re.sub(r"=[^&]*", "", match[3].rstrip("?"))  # the query's names only: ?year&month
+                path = re.sub(r"[A-Z]{2}-\d{4}-\d{6}", "<number>", re.sub(r"^/c/[^/]+/", "/c/<slug>/", path))
+                times.setdefault(f"{match[2]} {path}", []).append(int(match[4]))
+    return {kind: {"requests": len(ms), "median": sorted(ms)[len(ms) // 2], "p95": sorted(ms)[max(0, int(len(ms) * 0.95) - 1)]}
+            for kind, ms in times.items()}
+
+
+def log_lines(log_path) -> int:
+    with open(log_path) as log:
+        return sum(1 for _ in log)
 
 
 def run_locust(env, base_url, classes, users, duration, results, credentials):
@@ -256,7 +276,9 @@ def main():
     try:
         users = args.members + args.bookkeepers + args.city_staff
         print(f"Mixed load: {args.members} members, {args.bookkeepers} bookkeepers, {args.city_staff} city staff, {args.duration} s …", flush=True)
+        start_line = log_lines(OUT / "gunicorn.log")
         mixed = run_locust(env, base_url, ["Member", "Bookkeeper", "CityStaff"], users, args.duration, OUT / "mixed.json", credentials)
+        mixed["server"] = server_times(OUT / "gunicorn.log", start_line)
         load_mixed = os.getloadavg()
         print(f"Throughput: {args.throughput_users} clients without think time, {args.throughput_seconds} s each …", flush=True)
         home = run_locust(env, base_url, ["MemberHomeThroughput"], args.throughput_users, args.throughput_seconds, OUT / "home.json", credentials)
@@ -292,6 +314,10 @@ def main():
         print(f"| {name} | {row['requests']} | {row['failures']} | {row['rps']:.1f} | {row['p50']:.0f} | {row['p95']:.0f} |")
     total = mixed["total"]
     print(f"| **all** | {total['requests']} | {total['failures']} | {total['rps']:.1f} | {total['p50']:.0f} | {total['p95']:.0f} |")
+    print("\nThe same, as the server took them (gunicorn's access log; the wait for a free worker not included):")
+    print("| request | requests | median ms | p95 ms |\n|---|---:|---:|---:|")
+    for kind, row in sorted(mixed["server"].items(), key=lambda kv: -kv[1]["requests"]):
+        print(f"| {kind} | {row['requests']} | {row['median']} | {row['p95']} |")
     print(f"\nThroughput ({args.throughput_users} clients, no think time, {args.throughput_seconds} s each):")
     for label, phase, name in (("member home", home, "member home"), ("bare Django view", bare, "bare view")):
         row = phase["pages"][name]
