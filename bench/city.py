@@ -83,7 +83,7 @@ CODES = ("1-101", "1-102", "2-101", "3-102", "4-101", "4-901", "5-102", "5-105")
 def write_books(args, today):
     """`args.lines` lines spread over every cooperative: the current book year and the two before
     (December year ends), the past ones closed, one transaction per 50 cooperatives."""
-    from django.db import transaction
+    from django.db import connection, transaction
     from django_scopes import scopes_disabled
 
     from cooperatives.models import Cooperative
@@ -145,6 +145,10 @@ def write_books(args, today):
             bulk.close_years([(c, y) for c in Cooperative.objects.filter(pk__in=chunk) for y in years[:-1]], today=today)
         written += sum(len(e.lines) for e in entries)
         done = start + len(chunk)
+        if start == 0:  # planner statistics for the freshly filled tables (the closings join them)
+            with connection.cursor() as cursor:
+                for table in ("ledger_journalline", "ledger_journalentry", "ledger_account", "ledger_accountbalance", "ledger_bookyear"):
+                    cursor.execute(f"ANALYZE {table}")
         if done % 500 == 0 or done == len(cooperatives):
             print(f"  books: {done:,}/{len(cooperatives):,} cooperatives, {written:,} lines ({time.monotonic() - started:.0f} s)",
                   flush=True)
