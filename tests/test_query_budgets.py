@@ -99,8 +99,8 @@ from django_scopes import scopes_disabled  # noqa: E402
 
 PAGE_EXEMPT_PREFIXES = {
     "admin/": "Django's admin (superusers only, not a portal page)",
-    "api/": "the JSON API, not pages: its list endpoints are paginated; the members, savings, ledger and city API tests "
-            "measure theirs, the meetings API's lists have no query guard yet",
+    "api/": "the JSON API, not pages: the members, savings, ledger and city API tests measure their lists; the meetings "
+            "API's lists are in API_LISTS below",
     "akun/": "allauth and MFA pages of the signed-in user: forms and one user's own settings, no rows",
     "i18n/": "the language switch (a POST that redirects)",
 }
@@ -582,3 +582,28 @@ def test_list_page_costs_the_same_at_1_and_50_rows(client, make_user, name):
     assert fifty <= page.budget, f"{name}: {fifty} queries with 50 rows (budget {page.budget})"
     assert fifty == one, f"{name}: {one} queries with 1 row but {fifty} with 50: a query per row"
     print(f"{name}: {one} queries at 1 row and at 50 (budget {page.budget})")  # shown with -s
+
+
+# The meetings API's list endpoints (the other APIs' lists are measured in their own API tests).
+API_LISTS = {
+    "api meetings": ListPage(lambda w, n: (_meetings(w, n), f"/api/v1/c/{w.slug}/meetings/")[1]),
+    "api attendance": ListPage(lambda w, n: (_attendance(w, n), f"/api/v1/c/{w.slug}/meetings/{w.door_meeting.pk}/attendance/")[1]),
+    "api documents": ListPage(lambda w, n: (_documents(w, n), f"/api/v1/c/{w.slug}/meetings/{w.doc_meeting.pk}/documents/")[1]),
+    "api shu shares": ListPage(lambda w, n: (_preview(w, n), f"/api/v1/c/{w.slug}/meetings/shu/{w.today.year - 1}/shares/")[1]),
+    "api shu volumes": ListPage(lambda w, n: (_volumes(w, n), f"/api/v1/c/{w.slug}/meetings/shu/{w.today.year - 1}/volumes/")[1]),
+    "api my meetings": ListPage(lambda w, n: (_meetings(w, n), "/api/v1/me/meetings/")[1], who="member"),
+    "api my shu": ListPage(lambda w, n: (_my_shu(w, n), "/api/v1/me/shu/")[1], who="member"),
+}
+
+
+@pytest.mark.parametrize("name", sorted(API_LISTS))
+def test_meetings_api_list_costs_the_same_at_1_and_50_rows(client, make_user, name):
+    page = API_LISTS[name]
+    world = World(make_user)
+    client.force_login(world.users[page.who])
+    one, one_size = _measure(client, page.build(world, 1))
+    fifty, fifty_size = _measure(client, page.build(world, 49))
+    assert fifty_size > one_size + 1000, f"{name}: the answer did not grow from 1 to 50 rows ({one_size} → {fifty_size} bytes)"
+    assert one <= page.budget and fifty <= page.budget, f"{name}: {one} / {fifty} queries (budget {page.budget})"
+    assert fifty == one, f"{name}: {one} queries with 1 row but {fifty} with 50: a query per row"
+    print(f"{name}: {one} queries at 1 row and at 50 (budget {page.budget})")
