@@ -252,6 +252,9 @@ class MemberSavingsView(SavingsAPIView):
             row.cooperative, row.member = cooperative, member
         balances = sel.balances_of(member)
         arrears = sel.member_arrears(cooperative=cooperative, member=member)
+        from .services import member_record_view
+
+        member_record_view(actor=request.user, member=member, via="savings_api")  # balances: specific personal data
         return Response(MemberSavingsSerializer({
             "member": member,
             "balances": balances,

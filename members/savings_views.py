@@ -27,7 +27,7 @@ from portal.audit import audit_record
 from portal.formatting import format_date, format_month, format_rupiah
 from portal.forms import apply_validation_error
 
-from . import receipts, savings, savings_selectors as sel, selectors
+from . import receipts, savings, savings_selectors as sel, selectors, services
 from .models import Member, MemberStatus, SavingsType
 from .reconcile import savings_reconciliation
 from .savings_forms import (
@@ -96,6 +96,8 @@ def member(request, slug, number):
     if savings_type not in SavingsType.values:
         savings_type = ""
     page = Paginator(sel.passbook(cooperative=cooperative, member=member, savings_type=savings_type), PASSBOOK_PAGE).get_page(request.GET.get("halaman"))
+    # a member's balances and transactions are specific personal data: who looked is recorded
+    services.member_record_view(actor=request.user, member=member, via="savings_page")
     context = {
         "member": member, "page": page, "savings_type": savings_type, "types": SavingsType.choices,
         "can_write": _can_write(request) and member.status == MemberStatus.ACTIVE,

@@ -122,3 +122,13 @@ def test_ledger_report_downloads_are_recorded(client, ksp, make_user, fmt):
     assert event.actor == viewer and event.changes["format"] == [None, fmt] and event.changes["report"][1]
     client.get(reverse("ledger_reports:trial_balance", kwargs={"slug": ksp.slug}), {"as_of": "2024-12-31"})
     assert len(events("ledger.report_export")) == 1  # looking at the page is not a download
+
+
+def test_a_members_savings_page_and_api_are_recorded(client, ksp, make_user):
+    member = MemberFactory(cooperative=ksp, joined_on=D(2024, 1, 10))
+    viewer = make_user(ksp, "bookkeeper")
+    client.force_login(viewer)
+    assert client.get(reverse("savings:member", kwargs={"slug": ksp.slug, "number": member.number})).status_code == 200
+    assert client.get(f"/api/v1/c/{ksp.slug}/members/{member.number}/savings/").status_code == 200
+    assert [(e.actor_id, e.object_id, e.changes["via"][1]) for e in events("member.view")] == [
+        (viewer.pk, str(member.pk), "savings_page"), (viewer.pk, str(member.pk), "savings_api")]
