@@ -200,7 +200,8 @@ def server_times(log_path, start_line):
     with open(log_path) as log:
         for number, line in enumerate(log):
             match = re.match(r"(\d{3}) (\w+) (\S+) (\d+)ms$", line.strip()) if number >= start_line else None
-            if match and "/akun/login/" not in match[3]:
+            # not the logins, nor gunicorn's start-up probes of the bare view answered late
+            if match and "/akun/login/" not in match[3] and not match[3].startswith("/bench/"):
                 path = re.sub(r"=[^&]*", "", match[3].rstrip("?"))  # the query's names only: ?year&month
                 path = re.sub(r"[A-Z]{2}-\d{4}-\d{6}", "<number>", re.sub(r"^/c/[^/]+/", "/c/<slug>/", path))
                 times.setdefault(f"{match[2]} {path}", []).append(int(match[4]))
