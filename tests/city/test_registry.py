@@ -304,3 +304,17 @@ def test_dissolving_revokes_the_open_invitations_and_allows_no_new_one(client, m
     assert response.status_code == 400
     with scope(cooperative=cooperative):
         assert RoleInvitation.objects.count() == 1
+
+
+def test_the_profile_links_the_registry_actions_for_the_city_admin_only(client, make_user):
+    from city.figures import rebuild_figures
+
+    cooperative = CooperativeFactory()
+    rebuild_figures()
+    client.force_login(make_user(role="city_admin"))
+    page = client.get(f"/kota/koperasi/{cooperative.slug}/").content.decode()
+    for path in ("ubah/", "status/", "pengurus-pertama/"):
+        assert f'href="/kota/koperasi/{cooperative.slug}/{path}"' in page, path
+    client.force_login(make_user(role="city_staff"))
+    page = client.get(f"/kota/koperasi/{cooperative.slug}/").content.decode()
+    assert f"/kota/koperasi/{cooperative.slug}/pengurus-pertama/" not in page and f"/kota/koperasi/{cooperative.slug}/ubah/" not in page
