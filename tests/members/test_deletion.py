@@ -248,3 +248,16 @@ def test_the_register_links_managers_to_the_requests(client, ksp, manager, make_
     assert link in client.get(f"/c/{ksp.slug}/anggota/").content.decode()
     client.force_login(make_user(ksp, "bookkeeper"))
     assert link not in client.get(f"/c/{ksp.slug}/anggota/").content.decode()
+
+
+def test_an_anonymised_member_cannot_be_edited_back(client, ksp, manager, siti):
+    ask(client, siti)
+    leave(manager, siti)
+    deletion.deletion_request_approve(actor=manager, request=pending(siti))
+    client.force_login(manager)
+    page = client.get(f"/c/{ksp.slug}/anggota/{siti.number}/").content.decode()
+    assert 'id="anonymised"' in page and f"/anggota/{siti.number}/ubah/" not in page
+    from members import services
+
+    with pytest.raises(ValidationError):
+        services.member_update(actor=manager, member=siti, full_name="Siti Aminah")
