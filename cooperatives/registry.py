@@ -109,10 +109,17 @@ class RegistryStatusForm(forms.Form):
         self.fields["merged_into"].queryset = (
             Cooperative.objects.filter(registry_status="registered").exclude(pk=cooperative.pk).order_by("name")
         )
+        if cooperative.registry_status != "registered":
+            # the one change left: taking back a dissolution or merger recorded by mistake
+            self.fields["status"].choices = [("registered", gettext_lazy("Registered again (a mistake is corrected)"))]
+            self.fields["status"].initial = "registered"
+            self.fields["on"].required = False
+            del self.fields["merged_into"]
+            self.fields["reason"].help_text = gettext_lazy("Why the recorded dissolution or merger was wrong.")
 
     def clean_on(self):
         on = self.cleaned_data["on"]
-        if on > timezone.localdate():
+        if on and on > timezone.localdate():
             raise ValidationError(_("The date cannot be in the future."))
         return on
 
@@ -194,7 +201,9 @@ def cooperative_status(request, slug):
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            if data["status"] == "merged":
+            if data["status"] == "registered":
+                services.cooperative_reinstate(actor=request.user, cooperative=cooperative, reason=data["reason"])
+            elif data["status"] == "merged":
                 services.cooperative_merge(actor=request.user, cooperative=cooperative, into=data["merged_into"],
                                            on=data["on"], reason=data["reason"])
             else:

@@ -243,3 +243,29 @@ def cooperative_merge(*, actor, cooperative: Cooperative, into: Cooperative, on,
     """Mark a cooperative merged into another, registered one (city admin), with the date and the
     reason; kept for history like a dissolution."""
     return _registry_status_change(actor=actor, cooperative=cooperative, status="merged", on=on, reason=reason, into=into)
+
+
+@transaction.atomic
+def cooperative_reinstate(*, actor, cooperative: Cooperative, reason: str) -> Cooperative:
+    """Take back a dissolution or merger recorded by mistake (city admin): registered again,
+    with the reason; the audit trail keeps the status it had (cooperative.reinstate)."""
+    cooperative = Cooperative.objects.select_for_update().get(pk=cooperative.pk)
+    errors = {}
+    if cooperative.registry_status == "registered":
+        errors["status"] = _("%(name)s is registered; there is nothing to take back.") % {"name": cooperative.name}
+    reason = " ".join((reason or "").split())
+    if not reason:
+        errors["reason"] = _("Give the reason (e.g. the decision or letter).")
+    elif len(reason) > 500:
+        errors["reason"] = _("At most 500 characters.")
+    if errors:
+        raise ValidationError(errors)
+    before = snapshot(cooperative, REGISTRY_STATUS_FIELDS)
+    cooperative.registry_status = "registered"
+    cooperative.registry_status_on = None
+    cooperative.merged_into = None
+    cooperative.registry_status_reason = reason
+    cooperative.save(update_fields=[*REGISTRY_STATUS_FIELDS, "updated_at"])
+    audit_record(actor=actor, action="cooperative.reinstate", cooperative=cooperative, obj=cooperative,
+                 changes=diff(before, snapshot(cooperative, REGISTRY_STATUS_FIELDS)))
+    return cooperative

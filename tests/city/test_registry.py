@@ -318,3 +318,26 @@ def test_the_profile_links_the_registry_actions_for_the_city_admin_only(client, 
     client.force_login(make_user(role="city_staff"))
     page = client.get(f"/kota/koperasi/{cooperative.slug}/").content.decode()
     assert f"/kota/koperasi/{cooperative.slug}/pengurus-pertama/" not in page and f"/kota/koperasi/{cooperative.slug}/ubah/" not in page
+
+
+def test_a_mistaken_dissolution_or_merger_is_taken_back_with_a_reason(client, make_user):
+    admin = make_user(role="city_admin")
+    merged, continuing = CooperativeFactory(), CooperativeFactory()
+    services.cooperative_merge(actor=admin, cooperative=merged, into=continuing, on=datetime.date(2026, 3, 1), reason="Akta")
+    client.force_login(admin)
+    form = client.get(f"/kota/koperasi/{merged.slug}/status/").context["form"]
+    assert [value for value, _label in form.fields["status"].choices] == ["registered"] and "merged_into" not in form.fields
+    refused = client.post(f"/kota/koperasi/{merged.slug}/status/", {"status": "registered", "reason": ""}, **EN)
+    assert refused.status_code == 400 and "reason" in refused.context["form"].errors
+    response = client.post(f"/kota/koperasi/{merged.slug}/status/", {"status": "registered", "reason": "Salah pilih koperasi"})
+    assert response.status_code == 302
+    merged.refresh_from_db()
+    assert (merged.registry_status, merged.registry_status_on, merged.merged_into) == ("registered", None, None)
+    event = AuditEvent.objects.with_scopes_disabled().get(action="cooperative.reinstate")
+    assert event.changes["registry_status"] == ["merged", "registered"] and event.changes["merged_into"][1] is None
+    # a registered cooperative has nothing to take back; the form offers dissolution and merger again
+    with translation.override("en"), pytest.raises(ValidationError) as caught:
+        services.cooperative_reinstate(actor=admin, cooperative=merged, reason="x")
+    assert "status" in caught.value.message_dict
+    response = client.post(f"/kota/koperasi/{merged.slug}/status/", {"status": "registered", "reason": "x"}, **EN)
+    assert response.status_code == 400 and "status" in response.context["form"].errors
