@@ -475,13 +475,42 @@ def test_objects_of_another_cooperative_are_not_found_through_my_slug(client, ma
 
 # --- every tenant model is scoped, every unique constraint includes the cooperative -------
 
+# The city's precomputed aggregates name a cooperative but belong to no cooperative's space:
+# only city/ reads them (across all cooperatives, by design: DESIGN.md §5.3), they hold counts
+# and statutory figures (SharedPerson: a keyed NIK hash, never the NIK) and no page under
+# /c/<slug>/ touches them. They are exempt from the tenant checks below, and only they.
+CITY_AGGREGATES = {"city.CooperativeYearFigures", "city.SharedPerson"}
+
+
 def tenant_models():
     found = []
     for model in apps.get_models():
+        if model._meta.label in CITY_AGGREGATES:
+            continue
         field = next((f for f in model._meta.get_fields() if f.name == "cooperative"), None)
         if field is not None and getattr(field, "related_model", None) is Cooperative and not field.auto_created:
             found.append(model)
     return found
+
+
+def test_city_aggregates_exist_and_are_read_only_by_the_city():
+    """The exemption names real models, and no module outside city/ (and the services that
+    ask city/figures.py for a refresh) imports them."""
+    from pathlib import Path
+
+    from django.conf import settings
+
+    for label in CITY_AGGREGATES:
+        apps.get_model(label)
+    root = Path(settings.BASE_DIR)
+    for path in root.glob("*/**/*.py"):
+        relative = path.relative_to(root).as_posix()
+        if relative.startswith(("city/", "tests/", "bench/", ".venv/", "node_modules/")):
+            continue
+        source = path.read_text(encoding="utf-8")
+        for label in CITY_AGGREGATES:
+            name = label.split(".")[1]
+            assert f"import {name}" not in source and f", {name}" not in source, (relative, name)
 
 
 def test_tenant_models_are_found():
