@@ -128,9 +128,10 @@ def test_city_staff_see_city_counts(page, visit, demo_logins):
     visit.login(staff["login"], staff["password"])
     expect(page).to_have_url(re.compile(r"/kota/$"))
     visit.seen("city-home")
-    expect(page.locator("#count-registered")).to_have_text("332")
-    expect(page.locator("#count-active")).to_have_text("200")
-    expect(page.locator("#count-rat")).to_have_text("70")
+    # the dashboard of the last closed book year (issue 6): every indicator carries data-indicator
+    expect(page.locator('[data-indicator="registered"] .stat-value')).to_have_text("332")
+    expect(page.locator('[data-indicator="active"] .stat-value')).to_have_text("200")
+    expect(page.locator('[data-indicator="rat_held"] .stat-value')).to_have_text("70")
 
 
 # --- Login errors -------------------------------------------------------------------------------
