@@ -31,6 +31,7 @@ import platform
 import random
 import statistics
 import sys
+import tempfile
 import time
 import warnings
 from datetime import date, timedelta
@@ -161,7 +162,7 @@ def build(args, today):
     started = time.monotonic()
     print(f"Seeding {args.cooperatives:,} cooperatives × {args.members_per_cooperative} members …", flush=True)
     call_command("seed_demo", "--cooperatives", str(args.cooperatives), "--members-per-cooperative", str(args.members_per_cooperative),
-                 "--without-books", "--logins-file", "/tmp/bench_city_logins.json", stdout=io.StringIO())
+                 "--without-books", "--logins-file", str(Path(tempfile.mkdtemp(prefix="bench-city-")) / "logins.json"), stdout=io.StringIO())
     seed_seconds = time.monotonic() - started
     print(f"Seeded in {seed_seconds:.0f} s; writing {args.lines:,} journal lines …", flush=True)
     books_seconds = write_books(args, today)
@@ -254,7 +255,7 @@ def main():
 
     def bare():
         with connection.cursor() as cursor:
-            cursor.execute(f"SELECT * FROM {CooperativeYearFigures._meta.db_table} WHERE book_year = %s", [year])
+            cursor.execute(f"SELECT * FROM {CooperativeYearFigures._meta.db_table} WHERE book_year = %s", [year])  # nosec B608  # the model's own table name
             return cursor.fetchall()
 
     # the figures agree with a scan of the register (members on it at the year's end)

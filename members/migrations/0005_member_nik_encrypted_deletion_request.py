@@ -18,13 +18,14 @@ def _convert(schema_editor, table, transform):
     last = 0
     with connection.cursor() as cursor:
         while True:
-            cursor.execute(f"SELECT id, nik_ktp FROM {qn(table)} WHERE id > %s AND nik_ktp <> '' ORDER BY id LIMIT {BATCH}", [last])
+            # the model's own table name, quoted, and a constant; values are parameters
+            cursor.execute(f"SELECT id, nik_ktp FROM {qn(table)} WHERE id > %s AND nik_ktp <> '' ORDER BY id LIMIT {BATCH}", [last])  # nosec B608
             rows = cursor.fetchall()
             if not rows:
                 break
             updates = [(new, pk) for pk, value in rows if (new := transform(value)) != value]
             if updates:
-                cursor.executemany(f"UPDATE {qn(table)} SET nik_ktp = %s WHERE id = %s", updates)
+                cursor.executemany(f"UPDATE {qn(table)} SET nik_ktp = %s WHERE id = %s", updates)  # nosec B608  # quoted table name
             last = rows[-1][0]
 
 
