@@ -14,7 +14,7 @@ PYTEST_ARGS ?=
 PYTHON ?= $(shell for c in python3.13 python3.12 $$(ls -d /root/.pyenv/versions/3.1[23]*/bin/python3 2>/dev/null | sort -r) python3; do \
 	if command -v $$c >/dev/null 2>&1 && $$c -c 'import sys; sys.exit(sys.version_info < (3, 12))' >/dev/null 2>&1; then command -v $$c; break; fi; done)
 
-.PHONY: run test setup venv assets translations migrate demo check-python clean bench-seed bench-load
+.PHONY: run test setup venv assets translations migrate demo check-python clean bench-seed fuzz audit audit-code audit-deps bench-load
 
 check-python:
 	@if [ -z "$(PYTHON)" ]; then \
@@ -56,6 +56,30 @@ run: setup demo
 test: setup
 	@mkdir -p var
 	DJANGO_SETTINGS_MODULE=portal.settings.test $(PY) -m pytest $(PYTEST_ARGS)
+
+# The API fuzzing of the suite (tests/api/test_fuzzing.py), larger: more random cases per operation,
+# every role on every case, a new seed each run (printed; FUZZ_SEED=<n> replays one).
+FUZZ_MAX_EXAMPLES ?= 100
+FUZZ_SEED ?= $(shell od -An -N4 -tu4 /dev/urandom | tr -d ' ')
+fuzz: setup
+	@mkdir -p var
+	@echo "make fuzz: FUZZ_MAX_EXAMPLES=$(FUZZ_MAX_EXAMPLES) FUZZ_SEED=$(FUZZ_SEED)"
+	FUZZ_MAX_EXAMPLES=$(FUZZ_MAX_EXAMPLES) FUZZ_SEED=$(FUZZ_SEED) FUZZ_ALL_ROLES=1 DJANGO_SETTINGS_MODULE=portal.settings.test \
+		$(PY) -m pytest tests/api/test_fuzzing.py $(PYTEST_ARGS)
+
+# Security checks (docs/TESTING.md, "Audit"). audit-code fails on a high-severity bandit finding in our
+# code (config: pyproject.toml) and lists the medium and low ones; audit-deps exits 1 on a known
+# vulnerability and 2 when the vulnerability services could not be reached (never a silent pass).
+audit: audit-code audit-deps
+
+audit-code: venv
+	@echo "bandit: findings of medium severity and above (BANDIT_LEVEL=low lists the low ones too)"
+	$(VENV)/bin/bandit -c pyproject.toml -r . -q --severity-level $(or $(BANDIT_LEVEL),medium) || true
+	@echo "bandit: high severity (fails the target)"
+	$(VENV)/bin/bandit -c pyproject.toml -r . -q --severity-level high
+
+audit-deps: venv
+	$(PY) tools/audit_deps.py
 
 bench-seed: migrate
 	$(MANAGE) seed_demo --cooperatives 5000 --members-per-cooperative 200 --without-books
