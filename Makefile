@@ -60,7 +60,9 @@ test: setup
 # The API fuzzing of the suite (tests/api/test_fuzzing.py), larger: more random cases per operation,
 # every role on every case, a new seed each run (printed; FUZZ_SEED=<n> replays one).
 FUZZ_MAX_EXAMPLES ?= 100
-FUZZ_SEED ?= $(shell od -An -N4 -tu4 /dev/urandom | tr -d ' ')
+ifndef FUZZ_SEED
+FUZZ_SEED := $(shell od -An -N4 -tu4 /dev/urandom | tr -d ' ')
+endif
 fuzz: setup
 	@mkdir -p var
 	@echo "make fuzz: FUZZ_MAX_EXAMPLES=$(FUZZ_MAX_EXAMPLES) FUZZ_SEED=$(FUZZ_SEED)"
