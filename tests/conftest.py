@@ -8,6 +8,20 @@ from tests.factories import (
 PASSWORD = "rahasia-123"
 
 
+@pytest.fixture(autouse=True)
+def _no_city_refresh_left_over():
+    """A test's transaction is rolled back, never committed, so refreshes of the city figures it
+    scheduled stay pending on the (reused) connection; clear them so they cannot leak into the
+    next test's commit callbacks."""
+    from django.db import connections
+
+    yield
+    for connection in connections.all(initialized_only=True):
+        pending = getattr(connection, "_city_figures_pending", None)
+        if pending:
+            pending.clear()
+
+
 @pytest.fixture
 def cooperative(db):
     return CooperativeFactory()
