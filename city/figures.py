@@ -312,29 +312,41 @@ def refresh_cooperative_figures(cooperative, years=None, *, parts=ALL_PARTS):
     parts = set(parts) & ALL_PARTS
     today = timezone.localdate()
     now = timezone.now()
+    end_month = cooperative.book_year_end_month
+    current = book_year_of(today, end_month)
     with scopes_disabled():
         existing = set(CooperativeYearFigures.objects.filter(cooperative=cooperative).values_list("book_year", flat=True))
-        member_groups = _member_groups(cooperative)
-        ledger_rows = _ledger_rows(cooperative) if (LEDGER in parts or not existing) else []
-        meetings = _rat_meetings(cooperative)
-        joined = [date(y, m, 1) for _g, (y, m), _l, _n in member_groups]
-        ledger_years = [r["year"] for r in ledger_rows if r["period"] != 13]
-        first = book_year_of(_first_day(cooperative, joined), cooperative.book_year_end_month)
-        if ledger_years:
-            first = min(first, min(ledger_years))
-        if meetings:
-            first = min(first, min(meetings))
-        first = max(first, EARLIEST_YEAR)
-        last = max(book_year_of(today, cooperative.book_year_end_month), first)
-        span = _Years(cooperative, first, last)
-        wanted = [y for y in span.years if years is None or y in set(years)]
-        if not wanted:
-            return 0
-        full = not set(wanted) <= existing
+        if parts != ALL_PARTS and current in existing:
+            # The rows are there: read only what the parts need (a posting: the rollup), keep the
+            # span of years, unless the new data reaches before it (then the whole refresh below).
+            first = min(existing)
+            member_groups = _member_groups(cooperative) if MEMBERS in parts else []
+            ledger_rows = _ledger_rows(cooperative) if LEDGER in parts else []
+            meetings = _rat_meetings(cooperative) if RAT in parts else {}
+            earliest = [book_year_of(date(y, m, 1), end_month) for _g, (y, m), _l, _n in member_groups]
+            earliest += [r["year"] for r in ledger_rows if r["period"] != 13] + list(meetings)
+            full = bool(earliest) and max(min(earliest), EARLIEST_YEAR) < first
+            span = _Years(cooperative, first, current)
+            wanted = [y for y in span.years if y in existing and (years is None or y in set(years))]
+        else:
+            full = True
         if full:
             parts = set(ALL_PARTS)
-            if not ledger_rows:
-                ledger_rows = _ledger_rows(cooperative)
+            member_groups = _member_groups(cooperative)
+            ledger_rows = _ledger_rows(cooperative)
+            meetings = _rat_meetings(cooperative)
+            joined = [date(y, m, 1) for _g, (y, m), _l, _n in member_groups]
+            ledger_years = [r["year"] for r in ledger_rows if r["period"] != 13]
+            first = book_year_of(_first_day(cooperative, joined), end_month)
+            if ledger_years:
+                first = min(first, min(ledger_years))
+            if meetings:
+                first = min(first, min(meetings))
+            first = max(first, EARLIEST_YEAR)
+            span = _Years(cooperative, first, max(current, first))
+            wanted = [y for y in span.years if years is None or y in set(years)]
+        if not wanted:
+            return 0
         computed = defaultdict(dict)
         if MEMBERS in parts:
             for y, values in _members_figures(member_groups, span).items():
@@ -359,7 +371,7 @@ def refresh_cooperative_figures(cooperative, years=None, *, parts=ALL_PARTS):
         CooperativeYearFigures.objects.bulk_create(
             rows, update_conflicts=True, unique_fields=["cooperative", "book_year"], update_fields=fields, batch_size=500,
         )
-        if years is None:
+        if full and years is None and not existing <= set(span.years):
             CooperativeYearFigures.objects.filter(cooperative=cooperative).exclude(book_year__in=span.years).delete()
     return len(rows)
 
