@@ -134,15 +134,26 @@ def _profile(member) -> list:
 
 
 def _access_log(member) -> list:
-    """Who looked at or changed this register row, newest first (the actor's name: the member
-    may know who processed their data)."""
+    """Who looked at, downloaded or changed this register row, newest first, and the downloads
+    of the whole register since the member joined (their row was in it, unless filtered out;
+    the filters are shown). The actor's name: the member may know who processed their data."""
+    from django.db.models import Q
+
     from portal.models import AuditEvent
 
-    events = (AuditEvent.objects.filter(cooperative_id=member.cooperative_id, object_type=Member._meta.label_lower,
-                                        object_id=str(member.pk))
+    about_row = Q(object_type=Member._meta.label_lower, object_id=str(member.pk))
+    whole_register = Q(action="member.export", at__date__gte=member.joined_on)
+    events = (AuditEvent.objects.filter(about_row | whole_register, cooperative_id=member.cooperative_id)
               .select_related("actor").order_by("-at", "-id")[:500])
-    return [{"at": e.at, "action": e.action, "label": action_label(e.action),
-             "by": (e.actor.full_name or _("(login without a name)")) if e.actor_id else _("the portal")} for e in events]
+    rows = []
+    for e in events:
+        label = action_label(e.action)
+        filters = (e.changes or {}).get("filters")
+        if e.action == "member.export" and isinstance(filters, list) and filters[-1]:
+            label = f"{label} ({', '.join(f'{k}: {v}' for k, v in filters[-1].items())})"
+        rows.append({"at": e.at, "action": e.action, "label": label,
+                     "by": (e.actor.full_name or _("(login without a name)")) if e.actor_id else _("the portal")})
+    return rows
 
 
 def personal_data_build(*, user) -> PersonalData:

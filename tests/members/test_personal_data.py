@@ -130,3 +130,14 @@ def test_api_json_and_pdf_are_audited(client, person):
     with scopes_disabled():
         vias = sorted(e.changes["format"][1] for e in AuditEvent.objects.filter(action="member.data_export", object_id=str(siti.pk)))
     assert vias == ["json", "pdf"]
+
+
+def test_the_access_log_lists_register_downloads_since_joining(client, person, ksp, make_user):
+    user, siti, _neighbour = person
+    bookkeeper = make_user(ksp, "bookkeeper", full_name="Bu Juru Buku")
+    client.force_login(bookkeeper)
+    client.get(f"/c/{ksp.slug}/anggota/unduh/", {"format": "csv", "status": "active"})
+    client.force_login(user)
+    mine = next(m for m in client.get(API).json()["memberships"] if m["cooperative"]["slug"] == ksp.slug)
+    export = next(e for e in mine["access_log"] if e["action"] == "member.export")
+    assert export["by"] == "Bu Juru Buku" and "status: active" in export["label"]
