@@ -7,7 +7,9 @@ invalid bodies, queries, headers and path parameters, and methods the path does 
 2. with A's real slug and objects in the path, as A's manager, bookkeeper, member and as city
    staff — the fuzzed bodies and queries then reach the real services;
 3. the same paths as cooperative B's manager → 401/403/404, never anything of A's;
-4. A's slug with B's object ids (meeting, document) as A's manager → never a 2xx.
+4. A's slug with B's object ids (meeting, document) as A's manager → never a 2xx;
+5. under /api/v1/me/, a path naming A's member's own object (a deletion request) as that member,
+   and as B's manager → never a 2xx.
 
 Every response: no 5xx, a status the schema documents, its content type and its body schema.
 No response to B's manager or to city staff names one of A's members (name, NIK, phone), on
@@ -44,6 +46,7 @@ from schemathesis.specs.openapi.checks import content_type_conformance, response
 from ledger import services as ledger
 from meetings import documents
 from meetings.models import Meeting
+from members.deletion import deletion_request_create
 from tests.factories import CityRoleFactory, CooperativeFactory, MeetingFactory, MemberFactory, RoleAssignmentFactory, UserFactory
 from tests.meetings import shu_samples
 from tests.meetings.test_api import pdf_bytes
@@ -96,6 +99,8 @@ class Cooperative:
             self.users[role] = RoleAssignmentFactory(cooperative=self.cooperative, role=role,
                                                      user=UserFactory(full_name=f"{role.title()} Fuzz {label}")).user
         self.tokens = {role: Token.objects.create(user=user).key for role, user in self.users.items()}
+        # the member's own objects under /api/v1/me/: a pending request to delete their data
+        self.deletion_request = deletion_request_create(actor=self.member_user, member=self.member, reason="Fuzz")
 
     def _member(self, user):
         from members.models import Member
@@ -109,6 +114,13 @@ class Cooperative:
         for member in [self.member, *self.members]:
             values |= {member.full_name, member.nik_ktp, member.phone}
         return {v for v in values if v}
+
+    def own_path_parameters(self, path, generated):
+        """`generated` with the objects of this cooperative's member under /api/v1/me/."""
+        params = dict(generated)
+        if "id" in params and "/deletion-requests/" in path:
+            params["id"] = self.deletion_request.pk
+        return params
 
     def path_parameters(self, path, generated):
         """`generated` with this cooperative's real objects put in where the path names them."""
@@ -232,6 +244,14 @@ def test_api_fuzz(case, world, server_errors):
                 assert not leaks(response, a.secrets()), f"{case.method} {path} shows A's members to city staff"
         response = call(case, b.tokens["manager"], server_errors)
         assert not leaks(response, a.secrets()), f"{case.method} {path} shows A's members to B's manager"
+        # a path naming one of A's member's own objects: reached by that member, never by B's manager
+        own = a.own_path_parameters(path, generated)
+        if own != generated:
+            call(case, a.tokens["member"], server_errors, own)
+            response = call(case, b.tokens["manager"], server_errors, own)
+            if case.method.upper() == case.operation.method.upper():
+                assert not 200 <= response.status_code < 300, (
+                    f"B's manager got {response.status_code} from {case.method} {case.formatted_path} (A's member's object)")
         return
 
     real = a.path_parameters(path, generated)
