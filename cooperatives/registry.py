@@ -53,6 +53,11 @@ def _clean_phone(form, name):
         raise ValidationError(exc.messages) from exc
 
 
+# Paths of the city's pages beside /kota/koperasi/<slug>/: a cooperative with such a slug could
+# never reach its profile there.
+RESERVED_SLUGS = {"baru", "unduh"}
+
+
 class CooperativeRegistrationForm(_RegionCheck, forms.ModelForm):
     manager_name = forms.CharField(label=gettext_lazy("First manager's full name"), max_length=150)
     manager_phone = forms.CharField(
@@ -83,6 +88,8 @@ class CooperativeRegistrationForm(_RegionCheck, forms.ModelForm):
                 self.add_error("slug", _("Choose an address of letters, digits and dashes."))
             elif Cooperative.objects.filter(slug=data["slug"]).exists():
                 self.add_error("slug", _("This address is taken; choose another."))
+        if data.get("slug") in RESERVED_SLUGS and "slug" not in self.errors:
+            self.add_error("slug", _("This address is taken; choose another."))
         return data
 
 

@@ -143,6 +143,16 @@ def test_registration_errors_are_per_field_and_write_nothing(client, make_user):
         assert not RoleInvitation.objects.exists()
 
 
+@pytest.mark.parametrize("overrides", [{"slug": "unduh"}, {"slug": "", "name": "Baru"}])
+def test_an_address_taken_by_a_city_page_is_refused(client, make_user, overrides):
+    """/kota/koperasi/baru/ and /kota/koperasi/unduh/… are pages: a cooperative with that slug
+    could never reach its profile."""
+    client.force_login(make_user(role="city_admin"))
+    response = client.post("/kota/koperasi/baru/", registration(**overrides), **EN)
+    assert response.status_code == 400 and "slug" in response.context["form"].errors
+    assert not Cooperative.objects.filter(slug__in=["unduh", "baru"]).exists()
+
+
 def test_the_registration_service_reports_every_field_and_rolls_back(make_user):
     admin = make_user(role="city_admin")
     kelurahan = Kelurahan.objects.get(name="Nyomplong")
