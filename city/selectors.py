@@ -22,7 +22,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.db.models import (
-    BooleanField, Case, CharField, Count, Exists, F, FilteredRelation, OuterRef, Q, Sum, Value, When,
+    BooleanField, Case, CharField, Count, Exists, F, FilteredRelation, Max, Min, OuterRef, Q, Sum, Value, When,
 )
 from django.utils import timezone
 
@@ -137,8 +137,13 @@ def default_year() -> int:
 
 
 def available_years() -> list[int]:
-    """Book years with figures, newest first."""
-    return list(CooperativeYearFigures.objects.order_by("-book_year").values_list("book_year", flat=True).distinct())
+    """Book years with figures, newest first. Every cooperative has a row for each book year from
+    its first to the one running, so these are the years from the smallest to the largest (two
+    index lookups, not a DISTINCT over every row)."""
+    bounds = CooperativeYearFigures.objects.aggregate(first=Min("book_year"), last=Max("book_year"))
+    if bounds["first"] is None:
+        return []
+    return list(range(bounds["last"], bounds["first"] - 1, -1))
 
 
 def _counted_q(prefix=""):
@@ -146,10 +151,8 @@ def _counted_q(prefix=""):
         **{f"{prefix}cooperative__registry_status_on__gt": F(f"{prefix}year_end")})
 
 
-def _figures(year, *, kecamatan_id=None, kelurahan_id=None, kind=""):
-    """The counted rows of a book year under the filters (none for an unknown filter value)."""
-    year = _year(year)
-    rows = CooperativeYearFigures.objects.filter(book_year=year if year is not None else -1).filter(_counted_q())
+def _region_and_kind(rows, *, kecamatan_id=None, kelurahan_id=None, kind=""):
+    """`rows` (with a `cooperative` key) under the filters; none for an unknown filter value."""
     kecamatan_id, kelurahan_id = _int_or_none(kecamatan_id), _int_or_none(kelurahan_id)
     if kecamatan_id is not None:
         rows = rows.filter(cooperative__kecamatan_id=kecamatan_id)
@@ -158,6 +161,13 @@ def _figures(year, *, kecamatan_id=None, kelurahan_id=None, kind=""):
     if kind:
         rows = rows.filter(cooperative__kind=kind if kind in CooperativeKind.values else "-")
     return rows
+
+
+def _figures(year, **filters):
+    """The counted rows of a book year under the filters (none for an unknown filter value)."""
+    year = _year(year)
+    rows = CooperativeYearFigures.objects.filter(book_year=year if year is not None else -1).filter(_counted_q())
+    return _region_and_kind(rows, **filters)
 
 
 def _aggregates(year_expression):
@@ -176,23 +186,29 @@ def _aggregates(year_expression):
     }
 
 
-def _shared(year, figures, group=None):
-    """(memberships, distinct hashes) of persons in several of the `figures` cooperatives, on
-    their registers at the end of `year`; by `group` (a SharedPerson lookup) when given."""
-    rows = SharedPerson.objects.filter(cooperative_id__in=figures.values("cooperative_id"), first_year__lte=year).filter(
-        Q(until_year__isnull=True) | Q(until_year__gt=year))
-    aggregates = {"n": Count("id"), "persons": Count("nik_hash", distinct=True)}
-    if group is None:
-        row = rows.aggregate(**aggregates)
-        return row["n"], row["persons"]
-    return {r["key"]: (r["n"], r["persons"]) for r in rows.order_by().values(key=F(group)).annotate(**aggregates)}
+def _shared(years, group=None, **filters) -> dict:
+    """{(book year, group value or None): (memberships, distinct hashes)} of the persons in
+    several counted cooperatives, on their registers at the end of each of `years`. One query
+    from the small SharedPerson table, joined to each membership's figures row of the year (the
+    same filter() call, so one join: the row's year is the year the membership is checked for)."""
+    y = "cooperative__year_figures__"
+    on_register = (
+        Q(**{f"{y}book_year__in": years}) & Q(first_year__lte=F(f"{y}book_year"))
+        & (Q(until_year__isnull=True) | Q(until_year__gt=F(f"{y}book_year")))
+        & (Q(cooperative__registry_status=RegistryStatus.REGISTERED) | Q(cooperative__registry_status_on__gt=F(f"{y}year_end")))
+    )
+    rows = _region_and_kind(SharedPerson.objects.filter(on_register), **filters)
+    keys = {"year": F(f"{y}book_year"), **({"key": F(group)} if group else {})}
+    rows = rows.order_by().values(**keys).annotate(n=Count("id"), persons=Count("nik_hash", distinct=True))
+    return {(r["year"], r.get("key")): (r["n"], r["persons"]) for r in rows}
 
 
 def indicators(year, *, kecamatan_id=None, kelurahan_id=None, kind="") -> Indicators:
     """The city's indicators for a book year (two queries). Unknown year or filter → zeros."""
-    figures = _figures(year, kecamatan_id=kecamatan_id, kelurahan_id=kelurahan_id, kind=kind)
+    filters = {"kecamatan_id": kecamatan_id, "kelurahan_id": kelurahan_id, "kind": kind}
+    figures = _figures(year, **filters)
     year = _year(year) or 0
-    return Indicators.from_row(year, figures.aggregate(**_aggregates(year)), _shared(year, figures))
+    return Indicators.from_row(year, figures.aggregate(**_aggregates(year)), _shared([year], **filters).get((year, None)))
 
 
 def breakdown(year, by, *, kecamatan_id=None, kelurahan_id=None, kind="") -> list[BreakdownRow]:
@@ -200,11 +216,12 @@ def breakdown(year, by, *, kecamatan_id=None, kelurahan_id=None, kind="") -> lis
     (three queries). Unknown `by` → []."""
     if by not in BREAKDOWNS:
         return []
-    figures = _figures(year, kecamatan_id=kecamatan_id, kelurahan_id=kelurahan_id, kind=kind)
+    filters = {"kecamatan_id": kecamatan_id, "kelurahan_id": kelurahan_id, "kind": kind}
+    figures = _figures(year, **filters)
     year = _year(year) or 0
     key = {"kecamatan": "cooperative__kecamatan_id", "kelurahan": "cooperative__kelurahan_id", "kind": "cooperative__kind"}[by]
     grouped = {r["key"]: r for r in figures.order_by().values(key=F(key)).annotate(**_aggregates(year))}
-    shared = _shared(year, figures, group=key)
+    shared = {k: v for (_y, k), v in _shared([year], group=key, **filters).items()}
     if by == "kind":
         labels = [(value, str(label)) for value, label in CooperativeKind.choices]
     elif by == "kecamatan":
@@ -223,14 +240,8 @@ def trend(year, years=5) -> list[TrendRow]:
     span = list(range(end - max(1, min(int(years), 30)) + 1, end + 1))
     rows = CooperativeYearFigures.objects.filter(book_year__in=span).filter(_counted_q())
     grouped = {r["book_year"]: r for r in rows.order_by().values("book_year").annotate(**_aggregates(F("book_year")))}
-    aggregates = {}
-    for y in span:
-        counted = CooperativeYearFigures.objects.filter(book_year=y).filter(_counted_q()).values("cooperative_id")
-        on_register = Q(cooperative_id__in=counted, first_year__lte=y) & (Q(until_year__isnull=True) | Q(until_year__gt=y))
-        aggregates[f"n{y}"] = Count("id", filter=on_register)
-        aggregates[f"p{y}"] = Count("nik_hash", distinct=True, filter=on_register)
-    shared = SharedPerson.objects.aggregate(**aggregates)
-    return [TrendRow(y, Indicators.from_row(y, grouped.get(y, {}), (shared[f"n{y}"], shared[f"p{y}"]))) for y in span]
+    shared = _shared(span)
+    return [TrendRow(y, Indicators.from_row(y, grouped.get(y, {}), shared.get((y, None)))) for y in span]
 
 
 # --- cooperative lists ------------------------------------------------------------------------
