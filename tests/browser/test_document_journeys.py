@@ -139,14 +139,17 @@ def test_documents_journey(media, browser, browser_context_args, live_server, ch
     check_a11y(page, "documents-member")
     context.close()
 
-    # City staff: the reported RAT's documents, every version.
+    # City staff: the reported RAT's non-personal documents (c450954: not the attendance sheet,
+    # which names members), every version.
     city_user = _user(full_name="Staf Dinas")
     CityRoleFactory(user=city_user, role="city_staff")
     context = browser.new_context(**browser_context_args)
     page = context.new_page()
     _login(page, live_server, city_user)
     page.goto(f"{live_server.url}/kota/koperasi/{cooperative.slug}/rat/{meeting.pk}/dokumen/")
-    expect(page.locator(".doc-card")).to_have_count(2)
+    expect(page.locator(".doc-card")).to_have_count(1)
+    expect(page.locator(".doc-card")).to_contain_text("LPJ Pengurus 2025")
+    expect(page.locator("main")).not_to_contain_text("daftar-hadir.jpg")
     expect(page.locator(".doc-versions summary")).to_be_visible()
     screenshot(page, "documents-city")
     check_a11y(page, "documents-city")
