@@ -3,40 +3,43 @@ import datetime
 import pytest
 from django_scopes import scopes_disabled
 
-from city.selectors import city_indicators, cooperative_registry
+from city.figures import rebuild_figures
+from city.selectors import cooperative_rows, indicators
 from cooperatives import access
 from cooperatives.models import Cooperative, Kelurahan
 from tests.factories import MeetingFactory, CooperativeFactory, MemberFactory
 
 pytestmark = pytest.mark.django_db
 
-AS_OF = datetime.date(2026, 11, 28)  # last closed book year: 2025
+YEAR = 2025  # a closed book year whose RATs (held in March 2026) are in the past
 
 
 def test_indicators_count_registered_active_and_last_year_rat():
-    fresh = CooperativeFactory()              # RAT for 2025 → active, RAT last year
+    fresh = CooperativeFactory()              # RAT for 2025 → active, RAT that year
     MeetingFactory(cooperative=fresh, book_year=2025)
-    older = CooperativeFactory()              # RAT for 2023 only → active, not RAT last year
+    older = CooperativeFactory()              # RAT for 2023 only → active, no RAT that year
     MeetingFactory(cooperative=older, book_year=2023)
     lapsed = CooperativeFactory()             # RAT for 2022 → not active
     MeetingFactory(cooperative=lapsed, book_year=2022)
     CooperativeFactory()                      # never → not active
-    figures = city_indicators(as_of=AS_OF)
-    assert (figures.registered, figures.active, figures.rat_last_closed_year) == (4, 2, 1)
-    assert figures.last_closed_book_year == 2025
+    rebuild_figures()  # the factories bypass the services that keep the city's figures
+    figures = indicators(YEAR)
+    assert (figures.registered, figures.active, figures.rat_held) == (4, 2, 1)
 
 
 def test_book_year_end_month_moves_the_window():
     june = CooperativeFactory(book_year_end_month=6)  # book year 2026 ended 30 Jun 2026
     MeetingFactory(cooperative=june, book_year=2026, held_on=datetime.date(2026, 10, 1))
-    figures = city_indicators(as_of=AS_OF)
-    assert figures.rat_last_closed_year == 1
+    rebuild_figures()
+    assert indicators(2026).rat_held == 1 and indicators(YEAR).rat_held == 0
+    assert [(r.year_end, r.rat_held_on) for r in cooperative_rows(2026)] == [(datetime.date(2026, 6, 30), datetime.date(2026, 10, 1))]
 
 
 def test_a_rat_dated_in_the_future_does_not_count():
     coop = CooperativeFactory()
-    MeetingFactory(cooperative=coop, book_year=2025, held_on=datetime.date(2027, 1, 1))
-    assert city_indicators(as_of=AS_OF).rat_last_closed_year == 0
+    MeetingFactory(cooperative=coop, book_year=2025, held_on=datetime.date(2099, 1, 1))
+    rebuild_figures()
+    assert indicators(YEAR).rat_held == 0
 
 
 def test_registry_filters_and_counts_without_personal_data(client, make_user):
@@ -45,13 +48,11 @@ def test_registry_filters_and_counts_without_personal_data(client, make_user):
     MemberFactory.create_batch(2, cooperative=active)
     member = MemberFactory(cooperative=active, full_name="Nama Rahasia Sekali")
     CooperativeFactory(name="Kopkar Tidur")
-    rows = list(cooperative_registry(status="active", as_of=AS_OF))
-    assert [r.name for r in rows] == ["KSP Aktif"] and rows[0].active_members == 3
-    assert [r.name for r in cooperative_registry(status="inactive", as_of=AS_OF)] == ["Kopkar Tidur"]
-
-    from city.figures import rebuild_figures
-
     rebuild_figures()  # the factories bypass the services that keep the city's figures
+    rows = list(cooperative_rows(YEAR, status="active"))
+    assert [r.name for r in rows] == ["KSP Aktif"] and rows[0].members_total == 3
+    assert [r.name for r in cooperative_rows(YEAR, status="inactive")] == ["Kopkar Tidur"]
+
     client.force_login(make_user(role="city_staff"))
     page = client.get("/kota/koperasi/").content.decode()
     assert "KSP Aktif" in page and "Kopkar Tidur" in page
