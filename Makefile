@@ -53,9 +53,17 @@ run: setup demo
 	@echo "Serving http://$(HOST):$(PORT)/"
 	$(MANAGE) runserver $(HOST):$(PORT)
 
+# Without PYTEST_ARGS: the tests that need no browser on TEST_WORKERS processes (pytest-xdist; each
+# has its own test database), then the browser journeys one at a time (they share a live server).
+TEST_WORKERS ?= 2
 test: setup
 	@mkdir -p var
+ifeq ($(strip $(PYTEST_ARGS)),)
+	DJANGO_SETTINGS_MODULE=portal.settings.test $(PY) -m pytest -n $(TEST_WORKERS) -m "not browser"
+	DJANGO_SETTINGS_MODULE=portal.settings.test $(PY) -m pytest -m browser
+else
 	DJANGO_SETTINGS_MODULE=portal.settings.test $(PY) -m pytest $(PYTEST_ARGS)
+endif
 
 # The API fuzzing of the suite (tests/api/test_fuzzing.py), larger: more random cases per operation,
 # every role on every case, a new seed each run (printed; FUZZ_SEED=<n> replays one).
