@@ -30,8 +30,9 @@ from django_scopes import scope, scopes_disabled
 
 from portal.audit import audit_record
 from portal.formatting import format_date
-from users.invitations import (
-    VALID_FOR, InvitationState, basic_state, first_name, looks_like_token, new_token, token_hash,
+from users.invitations import (  # noqa: F401  (LoginFirst, InvitationUnusable re-exported for callers)
+    VALID_FOR, Accepted, InvitationState, InvitationUnusable, LoginFirst, basic_state, check_phone, first_name,
+    looks_like_token, new_token, token_hash,
 )
 from users.models import User
 from users.phone import display_phone, normalize_phone
@@ -167,37 +168,15 @@ def role_invitation_lookup(token: str) -> RoleInvitation | None:
         return RoleInvitation.objects.filter(token_hash=token_hash(token)).select_related("cooperative").first()
 
 
-class LoginFirst(Exception):
-    """A login with this phone number exists: the person logs in first, then opens the link again."""
-
-    def __init__(self, phone):
-        super().__init__(phone)
-        self.phone = phone
-
-
-class InvitationUnusable(Exception):
-    def __init__(self, state):
-        super().__init__(state)
-        self.state = state
-
-
-@dataclass
-class RoleAccepted:
+@dataclass(kw_only=True)
+class RoleAccepted(Accepted):
     invitation: RoleInvitation
-    user: User
-    created_user: bool
 
 
 def _check_phone(invitation, raw_phone) -> str:
-    try:
-        phone = normalize_phone(raw_phone or "")
-    except ValidationError:
-        raise ValidationError({"phone": _("Enter a valid Indonesian phone number, e.g. 0812 3456 7890.")})
-    if phone != invitation.phone:
-        raise ValidationError({"phone": _(
-            "This is not the phone number the city office entered for you. "
-            "Enter that number, or ask the city office for a new invitation.")})
-    return phone
+    return check_phone(raw_phone, invitation.phone, _(
+        "This is not the phone number the city office entered for you. "
+        "Enter that number, or ask the city office for a new invitation."))
 
 
 @transaction.atomic
@@ -271,4 +250,4 @@ def role_invitation_accept(*, token: str, phone: str, password: str = "", user=N
         audit_record(actor=user, action="role_invitation.accept", cooperative=cooperative, obj=invitation, changes={
             "role": [None, invitation.role], "user": [None, user.pk], "new_login": [None, created]})
     access.forget_cached_roles(user)
-    return RoleAccepted(invitation, user, created)
+    return RoleAccepted(invitation=invitation, user=user, created_user=created)

@@ -6,21 +6,17 @@ Wrong tokens are counted per client address in the cache (users/invitations.py, 
 staff-role invitations); past `MISSES_ALLOWED` in `MISS_WINDOW` seconds every token is refused
 for a while (429), which makes guessing pointless on top of the 256-bit tokens."""
 
-from django import forms
 from django.contrib import messages
-from django.contrib.auth import login
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from cooperatives import access
-from portal.forms import apply_validation_error
+from users import invitation_views as accept_flow
 from users import invitations as shared
-from users.phone import display_phone
 
 from . import invitations as service
 from .models import Invitation, Member
@@ -69,91 +65,23 @@ def invitation_revoke(request, slug, pk):
 
 # --- the invited person's side -------------------------------------------------------------------
 
-def _blocked(request) -> bool:
-    return shared.blocked(request, MISSES_ALLOWED)
+class AcceptForm(accept_flow.AcceptForm):
+    phone_help_text = gettext_lazy("The number you gave the cooperative. You will log in with it.")
 
 
-def _count_miss(request):
-    shared.count_miss(request)
+def _context(invitation):
+    return {"first_name": service.first_name(invitation.member.full_name)}
 
 
-class AcceptForm(forms.Form):
-    phone = forms.CharField(
-        label=gettext_lazy("Your phone number"), max_length=20,
-        help_text=gettext_lazy("The number you gave the cooperative. You will log in with it."),
-        widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel", "placeholder": "0812 3456 7890"}),
-    )
-    password1 = forms.CharField(
-        label=gettext_lazy("Choose a password"), strip=False,
-        help_text=gettext_lazy("At least 8 characters; not only digits, not a common password."),
-        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
-    )
-    password2 = forms.CharField(
-        label=gettext_lazy("The password again"), strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
-    )
-
-    def __init__(self, *args, logged_in=False, **kwargs):
-        super().__init__(*args, **kwargs)
-        if logged_in:  # an existing login: no new password
-            del self.fields["password1"]
-            del self.fields["password2"]
-
-    def clean(self):
-        data = super().clean()
-        if "password1" in self.fields and data.get("password1") and data.get("password2") is not None:
-            if data["password1"] != data["password2"]:
-                self.add_error("password2", _("The two passwords differ."))
-        return data
-
-
-def _unusable(request, state, invitation=None):
-    status = 404 if state == service.InvitationState.UNKNOWN else 410
-    response = render(request, "members/invitations/unusable.html", {
-        "state": state, "cooperative": invitation.cooperative if invitation else None,
-    }, status=status)
-    response["Cache-Control"] = "private, no-store"
-    return response
+def _accepted(request, invitation, accepted):
+    messages.success(request, _("Welcome! Your login is now linked to your membership of %(cooperative)s.") % {
+        "cooperative": invitation.cooperative.name})
+    return redirect("self:home", slug=invitation.cooperative.slug)
 
 
 def invitation_accept(request, token):
-    if _blocked(request):
-        response = render(request, "members/invitations/unusable.html", {"state": "blocked"}, status=429)
-        response["Retry-After"] = str(MISS_WINDOW)
-        return response
-    invitation = service.invitation_lookup(token)
-    if invitation is None:
-        _count_miss(request)
-        return _unusable(request, service.InvitationState.UNKNOWN)
-    state = service.state_of(invitation)
-    if state != service.InvitationState.OPEN:
-        return _unusable(request, state, invitation)
-    member, cooperative = invitation.member, invitation.cooperative
-    logged_in = request.user.is_authenticated
-    initial = {"phone": display_phone(request.user.phone)} if logged_in and request.user.phone else {}
-    form = AcceptForm(request.POST or None, logged_in=logged_in, initial=initial)
-    login_first = None
-    if request.method == "POST" and form.is_valid():
-        try:
-            accepted = service.invitation_accept(
-                token=token, phone=form.cleaned_data["phone"], password=form.cleaned_data.get("password1", ""),
-                user=request.user if logged_in else None,
-            )
-        except service.InvitationUnusable as exc:
-            return _unusable(request, exc.state, invitation)
-        except service.LoginFirst as exc:
-            login_first = display_phone(exc.phone)
-        except ValidationError as exc:
-            apply_validation_error(form, exc)
-        else:
-            if accepted.created_user:
-                login(request, accepted.user, backend="django.contrib.auth.backends.ModelBackend")
-            messages.success(request, _("Welcome! Your login is now linked to your membership of %(cooperative)s.") % {
-                "cooperative": cooperative.name})
-            return redirect("self:home", slug=cooperative.slug)
-    response = render(request, "members/invitations/accept.html", {
-        "cooperative": cooperative, "first_name": service.first_name(member.full_name), "form": form,
-        "expires_at": invitation.expires_at, "logged_in": logged_in, "login_first": login_first,
-        "login_url": reverse("account_login") + "?" + urlencode({"next": request.path}),
-    })
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return accept_flow.accept_page(
+        request, token, lookup=service.invitation_lookup, state_of=service.state_of,
+        accept=service.invitation_accept, form_class=AcceptForm,
+        template="members/invitations/accept.html", context=_context, on_accepted=_accepted,
+    )

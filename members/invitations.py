@@ -29,12 +29,13 @@ from django_scopes import scope, scopes_disabled
 from cooperatives import access
 from portal.audit import audit_record
 from portal.formatting import format_date
+from users import invitations as shared
 from users.invitations import (  # noqa: F401  (the shared token machinery, re-exported for callers)
-    TOKEN_PATTERN, VALID_FOR, InvitationState, basic_state, first_name, looks_like_token, new_token, qr_data_uri,
-    token_hash, whatsapp_link,
+    TOKEN_PATTERN, VALID_FOR, InvitationState, InvitationUnusable, LoginFirst, basic_state, check_phone, first_name,
+    looks_like_token, new_token, qr_data_uri, token_hash, whatsapp_link,
 )
 from users.models import User
-from users.phone import display_phone, normalize_phone
+from users.phone import display_phone
 
 from .models import Invitation, Member, MemberStatus
 
@@ -133,39 +134,15 @@ def invitation_lookup(token: str) -> Invitation | None:
         )
 
 
-class LoginFirst(Exception):
-    """A login with this phone number exists: the person logs in first, then opens the link again."""
-
-    def __init__(self, phone):
-        super().__init__(phone)
-        self.phone = phone
-
-
-@dataclass
-class Accepted:
+@dataclass(kw_only=True)
+class Accepted(shared.Accepted):
     member: Member
-    user: User
-    created_user: bool
 
 
 def _check_phone(member, raw_phone) -> str:
-    try:
-        phone = normalize_phone(raw_phone)
-    except ValidationError:
-        raise ValidationError({"phone": _("Enter a valid Indonesian phone number, e.g. 0812 3456 7890.")})
-    if member.phone and phone != member.phone:
-        raise ValidationError({"phone": _(
-            "This is not the phone number your cooperative has in its register. "
-            "Enter the number you gave the cooperative, or ask the manager to correct it.")})
-    return phone
-
-
-class InvitationUnusable(Exception):
-    """Unknown, expired, revoked or used: the page says which, and nothing is written."""
-
-    def __init__(self, state):
-        super().__init__(state)
-        self.state = state
+    return check_phone(raw_phone, member.phone, _(
+        "This is not the phone number your cooperative has in its register. "
+        "Enter the number you gave the cooperative, or ask the manager to correct it."))
 
 
 def _refuse_unless_open(invitation, now):
@@ -249,4 +226,4 @@ def invitation_accept(*, token: str, phone: str, password: str = "", user=None) 
         audit_record(actor=user, action="invitation.accept", cooperative=cooperative, obj=invitation, changes={
             "member": [None, member.number], "user": [None, user.pk], "new_login": [None, created]})
     access.forget_cached_roles(user)
-    return Accepted(member, user, created)
+    return Accepted(member=member, user=user, created_user=created)

@@ -15,11 +15,19 @@ invitations such as a new cooperative's first manager in cooperatives/).
 import hashlib
 import re
 import secrets
+from dataclasses import dataclass
 from datetime import timedelta
+from typing import TYPE_CHECKING
 from urllib.parse import quote
 
 from django.core.cache import cache
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils.translation import gettext as _
+
+from users.phone import normalize_phone
+
+if TYPE_CHECKING:
+    from users.models import User
 
 VALID_FOR = timedelta(days=7)
 TOKEN_PATTERN = re.compile(r"^[A-Za-z0-9_-]{40,50}$")
@@ -57,6 +65,45 @@ def basic_state(invitation, now) -> str:
     if invitation.expires_at <= now:
         return InvitationState.EXPIRED
     return InvitationState.OPEN
+
+
+# --- accepting ---------------------------------------------------------------------------------
+
+class LoginFirst(Exception):
+    """A login with this phone number exists: the person logs in first, then opens the link again."""
+
+    def __init__(self, phone):
+        super().__init__(phone)
+        self.phone = phone
+
+
+class InvitationUnusable(Exception):
+    """Unknown, expired, revoked or used: the page says which, and nothing is written."""
+
+    def __init__(self, state):
+        super().__init__(state)
+        self.state = state
+
+
+@dataclass
+class Accepted:
+    """What accepting gave: the login (new or the visitor's own) and whether it was created.
+    Each kind of invitation adds what was accepted (the member, the role invitation)."""
+
+    user: "User"
+    created_user: bool
+
+
+def check_phone(raw_phone, expected: str, mismatch: str) -> str:
+    """The confirmed phone number in E.164, or a ValidationError on the phone field: not a valid
+    number, or (when the invitation has a number) not the invitation's one — `mismatch` says so."""
+    try:
+        phone = normalize_phone(raw_phone or "")
+    except ValidationError:
+        raise ValidationError({"phone": _("Enter a valid Indonesian phone number, e.g. 0812 3456 7890.")})
+    if expected and phone != expected:
+        raise ValidationError({"phone": mismatch})
+    return phone
 
 
 def first_name(full_name: str) -> str:
