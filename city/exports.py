@@ -8,8 +8,6 @@ phone or balance. Every download is recorded in the audit trail ("city.export", 
 downloaded, the book year, the filters and the number of rows).
 """
 
-import csv
-import io
 from dataclasses import dataclass
 from datetime import date
 
@@ -17,13 +15,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from portal.audit import audit_record
+from portal.spreadsheets import csv_bytes, finish_sheet, safe_text, write_header_row
 
 CONTENT_TYPES = {
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     "csv": "text/csv; charset=utf-8",
 }
 FORMATS = tuple(CONTENT_TYPES)
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 TEXT, INT, MONEY, DATE, YES_NO = "text", "int", "money", "date", "yes_no"
 RUPIAH = '"Rp" #,##0;("Rp" #,##0)'
 DATE_FORMAT = "DD/MM/YYYY"
@@ -134,37 +132,27 @@ def _yes_no(value) -> str:
     return _("Yes") if value else _("No")
 
 
-def _safe_text(value: str) -> str:
-    """A cell a spreadsheet would run as a formula gets an apostrophe in front."""
-    return "'" + value if value.startswith(FORMULA_STARTS) else value
+def _csv_cell(column, row) -> str:
+    value = column.value(row)
+    if column.kind == YES_NO:
+        value = _yes_no(value)
+    if value is None:
+        value = ""
+    elif isinstance(value, date):
+        value = value.strftime("%d/%m/%Y")
+    elif column.kind == MONEY:
+        value = f"{value:.2f}".removesuffix(".00")
+    return safe_text(str(value)) if column.kind == TEXT else str(value)
 
 
 def render_csv(rows, columns) -> bytes:
-    out = io.StringIO()
-    # ";" and a BOM: what Excel with Indonesian settings opens as columns, in UTF-8
-    writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
-    writer.writerow([column.header for column in columns])
-    for row in rows:
-        cells = []
-        for column in columns:
-            value = column.value(row)
-            if column.kind == YES_NO:
-                value = _yes_no(value)
-            if value is None:
-                value = ""
-            elif isinstance(value, date):
-                value = value.strftime("%d/%m/%Y")
-            elif column.kind == MONEY:
-                value = f"{value:.2f}".removesuffix(".00")
-            cells.append(_safe_text(str(value)) if column.kind == TEXT else str(value))
-        writer.writerow(cells)
-    return ("\ufeff" + out.getvalue()).encode("utf-8")
+    return csv_bytes([column.header for column in columns],
+                     ([_csv_cell(column, row) for column in columns] for row in rows))
 
 
 def render_xlsx(rows, columns, *, title: str, subtitle: str) -> bytes:
     from openpyxl import Workbook
-    from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
-    from openpyxl.utils import get_column_letter
+    from openpyxl.styles import Alignment, Font, PatternFill
 
     from django.conf import settings
 
@@ -178,15 +166,9 @@ def render_xlsx(rows, columns, *, title: str, subtitle: str) -> bytes:
     sheet.cell(row=2, column=1, value=" — ".join(part for part in (city, subtitle) if part))
     sheet.cell(row=3, column=1, value=_("Downloaded on %(date)s") % {"date": timezone.localdate().strftime("%d/%m/%Y")})
     header_row = 5
-    thin = Side(style="thin", color="888888")
-    fill = PatternFill("solid", fgColor="E3F4E9")
-    for index, column in enumerate(columns, start=1):
-        cell = sheet.cell(row=header_row, column=index, value=column.header)
-        cell.font = Font(bold=True)
-        cell.fill = fill
-        cell.border = Border(top=thin, bottom=thin)
-        cell.alignment = Alignment(vertical="center", wrap_text=True, horizontal="right" if column.kind in (INT, MONEY) else "left")
-        sheet.column_dimensions[get_column_letter(index)].width = column.width
+    write_header_row(sheet, header_row, [
+        (column.header, column.width, "right" if column.kind in (INT, MONEY) else "left") for column in columns
+    ], PatternFill("solid", fgColor="E3F4E9"))
     row_number = header_row
     count = 0
     for row in rows:
@@ -207,18 +189,8 @@ def render_xlsx(rows, columns, *, title: str, subtitle: str) -> bytes:
             elif column.kind == TEXT:
                 cell.data_type = "s"  # text stays text: a legal number, a name starting with "="
                 cell.number_format = "@"
-    sheet.freeze_panes = sheet.cell(row=header_row + 1, column=2)
-    if count:
-        sheet.auto_filter.ref = f"A{header_row}:{get_column_letter(len(columns))}{row_number}"
-    sheet.print_title_rows = f"{header_row}:{header_row}"
-    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
-    sheet.page_setup.orientation = "landscape"
-    sheet.page_setup.fitToWidth = 1
-    sheet.page_setup.fitToHeight = 0
-    sheet.sheet_properties.pageSetUpPr.fitToPage = True
-    out = io.BytesIO()
-    workbook.save(out)
-    return out.getvalue()
+    return finish_sheet(workbook, sheet, header_row=header_row, last_row=row_number, columns=len(columns),
+                        freeze_column=2, has_rows=bool(count))
 
 
 def _export(*, actor, what: str, rows, columns, fmt: str, title: str, subtitle: str, year: int, filename: str, filters=None) -> Export:

@@ -12,8 +12,6 @@ NIK KTP is masked unless the reader is a manager; every export is recorded in th
 ("member.export" with the format and the number of rows).
 """
 
-import csv
-import io
 from dataclasses import dataclass
 
 from django.utils import timezone
@@ -24,6 +22,7 @@ from ledger.exports import document
 from ledger.exports.document import DATE, Column, Line, Report
 from portal.audit import audit_record
 from portal.formatting import format_date
+from portal.spreadsheets import csv_bytes, finish_sheet, safe_text, write_header_row
 from users.phone import display_phone
 
 from .models import MemberStatus
@@ -35,7 +34,6 @@ CONTENT_TYPES = {
     "csv": "text/csv; charset=utf-8",
     "pdf": "application/pdf",
 }
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 @dataclass
@@ -94,34 +92,23 @@ def _table_columns():
     ]
 
 
-def _safe_text(value: str) -> str:
-    """A cell that a spreadsheet would run as a formula gets an apostrophe in front."""
-    return "'" + value if value.startswith(FORMULA_STARTS) else value
+def _csv_cell(cell) -> str:
+    if cell is None:
+        cell = ""
+    elif hasattr(cell, "strftime"):
+        cell = cell.strftime("%d/%m/%Y")
+    return safe_text(str(cell))
 
 
 def render_csv(members, *, show_full_nik) -> bytes:
     columns = _table_columns()
-    out = io.StringIO()
-    # ";" and a BOM: what Excel with Indonesian settings opens as columns, in UTF-8
-    writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
-    writer.writerow([header for header, _w, _v in columns])
-    for member in members:
-        row = []
-        for _header, _width, value in columns:
-            cell = value(member, show_full_nik)
-            if cell is None:
-                cell = ""
-            elif hasattr(cell, "strftime"):
-                cell = cell.strftime("%d/%m/%Y")
-            row.append(_safe_text(str(cell)))
-        writer.writerow(row)
-    return ("\ufeff" + out.getvalue()).encode("utf-8")
+    return csv_bytes([header for header, _w, _v in columns],
+                     ([_csv_cell(value(member, show_full_nik)) for _header, _width, value in columns] for member in members))
 
 
 def render_xlsx(members, *, cooperative, show_full_nik, subtitle="") -> bytes:
     from openpyxl import Workbook
-    from openpyxl.styles import Alignment, Border, Font, Side
-    from openpyxl.utils import get_column_letter
+    from openpyxl.styles import Alignment, Font
 
     from ledger.exports.xlsx import DATE_FORMAT, HEADER_FILL
 
@@ -143,14 +130,7 @@ def render_xlsx(members, *, cooperative, show_full_nik, subtitle="") -> bytes:
     sheet.cell(row=row, column=1, value=subtitle or _("As of %(date)s") % {"date": format_date(timezone.localdate(), long=True)})
     row += 2
     header_row = row
-    thin = Side(style="thin", color="888888")
-    for index, (header, width, _value) in enumerate(columns, start=1):
-        cell = sheet.cell(row=row, column=index, value=header)
-        cell.font = Font(bold=True)
-        cell.fill = HEADER_FILL
-        cell.border = Border(top=thin, bottom=thin)
-        cell.alignment = Alignment(vertical="center", wrap_text=True)
-        sheet.column_dimensions[get_column_letter(index)].width = width
+    write_header_row(sheet, header_row, [(header, width, None) for header, width, _value in columns], HEADER_FILL)
     count = 0
     for member in members:
         row += 1
@@ -166,19 +146,8 @@ def render_xlsx(members, *, cooperative, show_full_nik, subtitle="") -> bytes:
             else:
                 cell.data_type = "s"  # text stays text: 00042, a NIK, a name starting with "="
                 cell.number_format = "@"
-    last = get_column_letter(len(columns))
-    sheet.freeze_panes = sheet.cell(row=header_row + 1, column=3)
-    if count:
-        sheet.auto_filter.ref = f"A{header_row}:{last}{row}"
-    sheet.print_title_rows = f"{header_row}:{header_row}"
-    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
-    sheet.page_setup.orientation = "landscape"
-    sheet.page_setup.fitToWidth = 1
-    sheet.page_setup.fitToHeight = 0
-    sheet.sheet_properties.pageSetUpPr.fitToPage = True
-    out = io.BytesIO()
-    workbook.save(out)
-    return out.getvalue()
+    return finish_sheet(workbook, sheet, header_row=header_row, last_row=row, columns=len(columns),
+                        freeze_column=3, has_rows=bool(count))
 
 
 # --- the printed register --------------------------------------------------------------------

@@ -2,6 +2,10 @@
 the member register. The type is detected from the content, never the file name; size, row
 and unpacked-size limits are the caller's; every refusal says what to do in words a person
 understands. Pure functions: no database, no request.
+
+At the end, the frame the table downloads share (the member register, the city's lists):
+the CSV dialect Excel with Indonesian settings opens, formula-safe text cells, and the XLSX
+header row and print setup. What goes into each cell stays with each export.
 """
 
 import csv
@@ -216,3 +220,57 @@ def parse_date(value) -> date | None:
             raise DateError(_("unknown month “%(month)s”") % {"month": month_name})
         return _make_date(year, month, day)
     raise DateError(_("not a date: write it as dd/mm/yyyy"))
+
+
+# --- writing downloads ---------------------------------------------------------------------------
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def safe_text(value: str) -> str:
+    """A cell a spreadsheet would run as a formula gets an apostrophe in front."""
+    return "'" + value if value.startswith(FORMULA_STARTS) else value
+
+
+def csv_bytes(header, rows) -> bytes:
+    """`header` and each of `rows` (lists of strings) as CSV: ";" and a BOM, what Excel with
+    Indonesian settings opens as columns, in UTF-8."""
+    out = io.StringIO()
+    writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
+    writer.writerow(header)
+    writer.writerows(rows)
+    return ("\ufeff" + out.getvalue()).encode("utf-8")
+
+
+def write_header_row(sheet, row: int, columns, fill) -> None:
+    """The table's header cells: `columns` are (header, width, horizontal alignment or None)."""
+    from openpyxl.styles import Alignment, Border, Font, Side
+    from openpyxl.utils import get_column_letter
+
+    thin = Side(style="thin", color="888888")
+    for index, (header, width, horizontal) in enumerate(columns, start=1):
+        cell = sheet.cell(row=row, column=index, value=header)
+        cell.font = Font(bold=True)
+        cell.fill = fill
+        cell.border = Border(top=thin, bottom=thin)
+        cell.alignment = Alignment(vertical="center", wrap_text=True, horizontal=horizontal)
+        sheet.column_dimensions[get_column_letter(index)].width = width
+
+
+def finish_sheet(workbook, sheet, *, header_row: int, last_row: int, columns: int, freeze_column: int, has_rows: bool) -> bytes:
+    """Frozen header (and first columns), a filter over the table when it has rows, the header
+    repeated on every printed page of A4 landscape one page wide; the workbook as bytes."""
+    from openpyxl.utils import get_column_letter
+
+    sheet.freeze_panes = sheet.cell(row=header_row + 1, column=freeze_column)
+    if has_rows:
+        sheet.auto_filter.ref = f"A{header_row}:{get_column_letter(columns)}{last_row}"
+    sheet.print_title_rows = f"{header_row}:{header_row}"
+    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
+    sheet.page_setup.orientation = "landscape"
+    sheet.page_setup.fitToWidth = 1
+    sheet.page_setup.fitToHeight = 0
+    sheet.sheet_properties.pageSetUpPr.fitToPage = True
+    out = io.BytesIO()
+    workbook.save(out)
+    return out.getvalue()
