@@ -29,7 +29,6 @@ import io
 import os
 import platform
 import random
-import statistics
 import sys
 import tempfile
 import time
@@ -37,10 +36,11 @@ import warnings
 from datetime import date, timedelta
 from decimal import Decimal
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+
+from bench._common import cpu_name, median_ms, prepare_database  # noqa: E402
 
 PASSWORD = "bench-city-2026"
 STAFF_EMAIL = "bench.city@example.org"
@@ -57,22 +57,6 @@ def parse_args():
     parser.add_argument("--runs", type=int, default=15, help="measured runs each (default %(default)s)")
     parser.add_argument("--warmup", type=int, default=2, help="unmeasured runs first (default %(default)s)")
     return parser.parse_args()
-
-
-def prepare_database(url: str, name: str, reuse: bool) -> tuple[str, bool]:
-    import psycopg
-
-    parts = urlsplit(url)
-    if not parts.scheme.startswith("postgres"):
-        sys.exit("bench/city.py measures PostgreSQL: set DATABASE_URL=postgres://user@host:port/any_database")
-    with psycopg.connect(url, autocommit=True) as conn:
-        exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone() is not None
-        if exists and not reuse:
-            conn.execute(f'DROP DATABASE "{name}" WITH (FORCE)')
-            exists = False
-        if not exists:
-            conn.execute(f'CREATE DATABASE "{name}"')
-    return urlunsplit(parts._replace(path=f"/{name}")), exists
 
 
 # --- building --------------------------------------------------------------------------------
@@ -171,20 +155,9 @@ def build(args, today):
 
 # --- measuring -------------------------------------------------------------------------------
 
-def median_ms(fn, runs, warmup):
-    for _ in range(warmup):
-        fn()
-    times = []
-    for _ in range(runs):
-        t = time.perf_counter()
-        fn()
-        times.append((time.perf_counter() - t) * 1000)
-    return statistics.median(times), min(times), max(times)
-
-
 def main():
     args = parse_args()
-    url, existed = prepare_database(os.environ.get("DATABASE_URL", ""), args.database, args.reuse)
+    url, existed, _version = prepare_database(os.environ.get("DATABASE_URL", ""), args.database, args.reuse, script="city.py")
     os.environ["DATABASE_URL"] = url
     os.environ["DJANGO_SETTINGS_MODULE"] = "portal.settings.dev"
     warnings.filterwarnings("ignore", message="No directory at")
@@ -215,7 +188,7 @@ def main():
     if not (existed and n_coops >= args.cooperatives and n_lines >= args.lines * 0.99):
         if existed:
             connection.close()
-            url, _existed = prepare_database(os.environ["DATABASE_URL"], args.database, reuse=False)
+            url, _existed, _version = prepare_database(os.environ["DATABASE_URL"], args.database, reuse=False, script="city.py")
             call_command("migrate", verbosity=0)
         seed_seconds, books_seconds = build(args, today)
         connection.cursor().execute("VACUUM ANALYZE")
@@ -285,8 +258,7 @@ def main():
     refresh_all = median_ms(lambda: figures.refresh_cooperative_figures(sample), 5, 1)
 
     failures = []
-    cpu = next((line.split(":", 1)[1].strip() for line in open("/proc/cpuinfo") if line.startswith("model name")), platform.machine()) \
-        if os.path.exists("/proc/cpuinfo") else platform.machine()
+    cpu = cpu_name()
     print()
     print(f"City benchmark, {today.isoformat()}: {n_coops:,} cooperatives, {n_members:,} members, {n_lines:,} journal lines, "
           f"{n_rows:,} figure rows; book year {year}; median of {args.runs} runs after {args.warmup} warm-up (ms)")

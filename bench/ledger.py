@@ -27,17 +27,17 @@ import argparse
 import os
 import platform
 import random
-import statistics
 import sys
 import time
 import warnings
 from datetime import date, timedelta
 from decimal import Decimal
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+
+from bench._common import cpu_name, median_ms, prepare_database  # noqa: E402
 
 BENCH_SLUG, SMALL_SLUG = "bench-ksp-sejuta-baris", "bench-ksp-kecil"
 PASSWORD = "bench-ledger-2026"
@@ -53,25 +53,6 @@ def parse_args():
     parser.add_argument("--runs", type=int, default=15, help="measured runs per report (default %(default)s)")
     parser.add_argument("--warmup", type=int, default=2, help="unmeasured runs first (default %(default)s)")
     return parser.parse_args()
-
-
-# --- the scratch database --------------------------------------------------------------------
-
-def prepare_database(url: str, name: str, reuse: bool) -> tuple[str, bool]:
-    """Create (or keep, with --reuse) the scratch database; returns its URL and whether it existed."""
-    import psycopg
-
-    parts = urlsplit(url)
-    if not parts.scheme.startswith("postgres"):
-        sys.exit("bench/ledger.py measures PostgreSQL: set DATABASE_URL=postgres://user@host:port/any_database")
-    with psycopg.connect(url, autocommit=True) as conn:
-        exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone() is not None
-        if exists and not reuse:
-            conn.execute(f'DROP DATABASE "{name}" WITH (FORCE)')
-            exists = False
-        if not exists:
-            conn.execute(f'CREATE DATABASE "{name}"')
-    return urlunsplit(parts._replace(path=f"/{name}")), exists
 
 
 def build(args, today):
@@ -188,20 +169,9 @@ def build(args, today):
 
 # --- measuring -------------------------------------------------------------------------------
 
-def median_ms(fn, runs, warmup):
-    for _ in range(warmup):
-        fn()
-    times = []
-    for _ in range(runs):
-        t = time.perf_counter()
-        fn()
-        times.append((time.perf_counter() - t) * 1000)
-    return statistics.median(times), min(times), max(times)
-
-
 def main():
     args = parse_args()
-    url, existed = prepare_database(os.environ.get("DATABASE_URL", ""), args.database, args.reuse)
+    url, existed, _version = prepare_database(os.environ.get("DATABASE_URL", ""), args.database, args.reuse, script="ledger.py")
     os.environ["DATABASE_URL"] = url
     os.environ["DJANGO_SETTINGS_MODULE"] = "portal.settings.dev"
     warnings.filterwarnings("ignore", message="No directory at")  # static files are not collected here
@@ -232,7 +202,7 @@ def main():
     else:
         if existed:  # --reuse, but the books are not (all) there
             connection.close()
-            url, _existed = prepare_database(os.environ["DATABASE_URL"], args.database, reuse=False)
+            url, _existed, _version = prepare_database(os.environ["DATABASE_URL"], args.database, reuse=False, script="ledger.py")
             call_command("migrate", verbosity=0)
         print(f"Building {args.database}: {args.lines:,} lines over {args.years} book years …", flush=True)
         build_seconds = build(args, today)
@@ -312,8 +282,7 @@ def main():
     print()
     print(f"Ledger benchmark, {today.isoformat()}: {n_lines:,} journal lines, {n_entries:,} entries, "
           f"{first} … {today} in one cooperative; median of {args.runs} runs after {args.warmup} warm-up (ms)")
-    cpu = next((line.split(":", 1)[1].strip() for line in open("/proc/cpuinfo") if line.startswith("model name")), platform.machine()) \
-        if os.path.exists("/proc/cpuinfo") else platform.machine()
+    cpu = cpu_name()
     print(f"machine: {cpu}, {os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f}, "
           f"Python {platform.python_version()}, PostgreSQL {connection.pg_version // 10000}.{connection.pg_version % 10000}")
     if build_seconds is not None:

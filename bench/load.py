@@ -34,10 +34,12 @@ import time
 import urllib.request
 from datetime import datetime, timezone
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import urlsplit
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+
+from bench._common import prepare_database  # noqa: E402
 
 VENV_BIN = Path(sys.executable).parent
 OUT = ROOT / "var" / "bench-load"
@@ -63,24 +65,6 @@ def parse_args():
 
 
 # --- the database ---------------------------------------------------------------------------------
-
-def prepare_database(url: str, name: str, reuse: bool) -> tuple[str, bool, str]:
-    import psycopg
-
-    parts = urlsplit(url)
-    if not parts.scheme.startswith("postgres"):
-        sys.exit("bench/load.py measures PostgreSQL: set DATABASE_URL=postgres://user@127.0.0.1:5432/any_database")
-    # the server's maintenance database: DATABASE_URL's own database need not exist
-    with psycopg.connect(urlunsplit(parts._replace(path="/postgres")), autocommit=True) as conn:
-        exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone() is not None
-        if exists and not reuse:
-            conn.execute(f'DROP DATABASE "{name}" WITH (FORCE)')
-            exists = False
-        if not exists:
-            conn.execute(f'CREATE DATABASE "{name}"')
-        version = conn.execute("SHOW server_version").fetchone()[0]
-    return urlunsplit(parts._replace(path=f"/{name}")), exists, version
-
 
 def manage(env, *args):
     started = time.monotonic()
@@ -237,7 +221,8 @@ def main():
     if host not in ("127.0.0.1", "localhost", "::1"):
         sys.exit("bench/load.py runs against a PostgreSQL server on this machine only (DATABASE_URL host 127.0.0.1)")
     OUT.mkdir(parents=True, exist_ok=True)
-    db_url, existed, pg_version = prepare_database(url, args.database, args.reuse)
+    db_url, existed, pg_version = prepare_database(url, args.database, args.reuse, script="load.py",
+                                                   example_host="127.0.0.1:5432", via_maintenance_database=True)
     env = {**os.environ, "DATABASE_URL": db_url, "DJANGO_SETTINGS_MODULE": SETTINGS, "PYTHONUNBUFFERED": "1"}
     os.environ.update({"DATABASE_URL": db_url, "DJANGO_SETTINGS_MODULE": SETTINGS})
 
