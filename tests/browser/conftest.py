@@ -219,3 +219,28 @@ def assert_styled():
         assert loaded, f"static/css/portal.css did not load on {page.url}"
 
     return check
+
+
+def seed_small_demo(tmp_path) -> dict:
+    """The demo city (332 cooperatives, 3 members each, with books) committed for the live
+    server, and the demo logins seed_demo wrote (role → {"login", "password", …})."""
+    import json
+
+    from django.core.management import call_command
+
+    from tests.factories import ensure_regions
+
+    ensure_regions()  # a transactional test before this one emptied the regions
+    logins_file = tmp_path / "logins.json"
+    call_command("seed_demo", "--members-per-cooperative", "3", "--logins-file", str(logins_file))
+    return json.loads(logins_file.read_text())
+
+
+def fill_login(page, login, password):
+    """Send the login page's form (the page must be open)."""
+    form = page.locator("main form").filter(has=page.locator("input[name=password]"))
+    form.locator("input[name=login]").fill(login)
+    form.locator("input[name=password]").fill(password)
+    form.locator("button[type=submit]").click()
+    page.wait_for_load_state("load")
+

@@ -28,6 +28,8 @@ from tests.browser.conftest import REPO
 from tests.factories import CooperativeFactory, RoleAssignmentFactory, UserFactory, ensure_regions
 
 # transaction=True: the live server runs in another thread and must see the data committed.
+from tests.browser.conftest import fill_login
+
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 LOGIN_PATH = "/akun/login/"
@@ -127,11 +129,7 @@ def visit(page, live_server, check_a11y, screenshot, assert_styled, browser_prob
 
         def login(self, login, password):
             self.goto(LOGIN_PATH, "login")
-            form = page.locator("main form").filter(has=page.locator("input[name=password]"))
-            form.locator("input[name=login]").fill(login)
-            form.locator("input[name=password]").fill(password)
-            form.locator("button[type=submit]").click()
-            page.wait_for_load_state("load")
+            fill_login(page, login, password)
 
     yield Visit()
     assert not browser_problems, "the browser reported problems:\n" + "\n".join(browser_problems)

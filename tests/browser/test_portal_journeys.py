@@ -14,11 +14,9 @@ serious or critical violation) — the 403 pages too. The browser must report no
 no failed request, except the refusals each journey expects.
 """
 
-import json
 import re
 
 import pytest
-from django.core.management import call_command
 from django.utils import timezone
 from django_scopes import scope, scopes_disabled
 from playwright.sync_api import expect
@@ -27,7 +25,8 @@ from cooperatives.models import Cooperative
 from ledger.models import Account, BookYear, BookYearState, JournalEntry
 from meetings.models import Meeting
 from members.models import Member, SavingsTransaction
-from tests.factories import ensure_regions
+
+from tests.browser.conftest import seed_small_demo, fill_login
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -37,10 +36,7 @@ DEMO_SLUG = "ksp-mekar-sejahtera"
 
 @pytest.fixture
 def demo(transactional_db, tmp_path):
-    ensure_regions()
-    logins_file = tmp_path / "logins.json"
-    call_command("seed_demo", "--members-per-cooperative", "3", "--logins-file", str(logins_file))
-    logins = json.loads(logins_file.read_text())
+    logins = seed_small_demo(tmp_path)
     with scopes_disabled():
         cooperative = Cooperative.objects.get(slug=DEMO_SLUG)
     return logins, cooperative
@@ -79,11 +75,7 @@ def tour(page, live_server, check_a11y, screenshot, assert_styled):
 
         def login(self, login, password):
             self.goto(LOGIN_PATH, "login")
-            form = page.locator("main form").filter(has=page.locator("input[name=password]"))
-            form.locator("input[name=login]").fill(login)
-            form.locator("input[name=password]").fill(password)
-            form.locator("button[type=submit]").click()
-            page.wait_for_load_state("load")
+            fill_login(page, login, password)
 
         def refused_post(self, path, data):
             """A form posted as the browser would (session cookie and CSRF token of the page shown)

@@ -5,21 +5,20 @@ would look for, runs axe on every page it visits (no serious or critical violati
 screenshots in var/test-artifacts/screenshots/.
 """
 
-import json
 import re
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.core.management import call_command
 from django_scopes import scopes_disabled
 from playwright.sync_api import expect
 
 from cooperatives.models import Cooperative
 from members.models import Member
-from tests.factories import ensure_regions
 from users.phone import normalize_phone
 
 # transaction=True: the live server runs in another thread and must see the seed committed.
+from tests.browser.conftest import seed_small_demo
+
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 LOGIN_PATH = "/akun/login/"
@@ -29,10 +28,7 @@ MY_SPACES_HEADING = "Koperasi saya"
 @pytest.fixture
 def demo_logins(transactional_db, tmp_path):
     """The demo city (332 cooperatives, 3 members each) and one login per role."""
-    ensure_regions()
-    logins_file = tmp_path / "logins.json"
-    call_command("seed_demo", "--members-per-cooperative", "3", "--logins-file", str(logins_file))
-    logins = json.loads(logins_file.read_text())
+    logins = seed_small_demo(tmp_path)
     for role in ("member", "manager", "bookkeeper", "supervisor", "city_staff", "city_admin"):
         assert {"login", "password"} <= set(logins.get(role, {})), f"seed_demo wrote no usable login for {role}"
     return logins
